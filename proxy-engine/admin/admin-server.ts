@@ -1,0 +1,106 @@
+// Envoy-compatible admin API for one proxy: /ready, /server_info, /stats (text, json, prometheus),
+// /stats/prometheus, /clusters (text, json) and /config_dump. Read-only today; it binds loopback by default.
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Proxy } from "../proxy";
+import { clustersJson, clustersText } from "./clusters-view";
+import { statsJson, statsPrometheus, statsText } from "./stat-formats";
+
+export interface AdminServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  address(): string | undefined;
+}
+
+export interface AdminOptions {
+  proxy: Proxy;
+  host: string;
+  port: number;
+}
+
+const startedAt = Date.now();
+
+type Reply = { status: number; type: string; body: string };
+
+const text = (body: string, status = 200): Reply => ({ status, type: "text/plain; charset=utf-8", body });
+const json = (body: string): Reply => ({ status: 200, type: "application/json", body });
+
+export function handleAdmin(proxy: Proxy, method: string, url: URL): Reply {
+  const q = url.searchParams;
+  if (method !== "GET" && method !== "HEAD") return text(`admin: ${method} ${url.pathname} is not supported (read-only admin)`, 405);
+  switch (url.pathname) {
+    case "/":
+      return text(["/ready", "/server_info", "/stats", "/stats/prometheus", "/clusters", "/config_dump"].join("\n") + "\n");
+    case "/ready":
+      return text("LIVE\n");
+    case "/server_info":
+      return json(JSON.stringify({ version: "meshdash", state: "LIVE", node: { id: proxy.id }, uptime_current_epoch: `${Math.round((Date.now() - startedAt) / 1000)}s` }, null, 2));
+    case "/stats":
+    case "/stats/prometheus": {
+      let stats = proxy.stats.snapshot();
+      const filter = q.get("filter");
+      if (filter) {
+        let re: RegExp;
+        try {
+          re = new RegExp(filter);
+        } catch (e) {
+          return text(`admin: invalid filter regex: ${(e as Error).message}`, 400);
+        }
+        stats = stats.filter((s) => re.test(s.name));
+      }
+      const format = url.pathname === "/stats/prometheus" ? "prometheus" : q.get("format");
+      if (format === "prometheus") return { status: 200, type: "text/plain; version=0.0.4", body: statsPrometheus(stats) };
+      if (format === "json") return json(statsJson(stats));
+      return text(statsText(stats));
+    }
+    case "/clusters":
+      return q.get("format") === "json" ? json(clustersJson(proxy.config())) : text(clustersText(proxy.config()));
+    case "/config_dump": {
+      const c = proxy.config();
+      return json(
+        JSON.stringify(
+          {
+            configs: [
+              { "@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump", bootstrap: { node: { id: proxy.id } } },
+              { "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", version_info: c.version, static_listeners: c.source.static_resources.listeners.map((l) => ({ listener: l })) },
+              { "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", version_info: c.version, static_clusters: c.source.static_resources.clusters.map((cl) => ({ cluster: cl })) },
+            ],
+          },
+          null,
+          2,
+        ),
+      );
+    }
+    default:
+      return text(`admin: no such path ${url.pathname}; see /\n`, 404);
+  }
+}
+
+export function createAdminServer(opts: AdminOptions): AdminServer {
+  const server = http.createServer((req, res) => {
+    const reply = handleAdmin(opts.proxy, req.method ?? "GET", new URL(req.url ?? "/", "http://admin"));
+    res.writeHead(reply.status, { "content-type": reply.type, "cache-control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : reply.body);
+  });
+  return {
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(opts.port, opts.host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    address() {
+      const a = server.address() as AddressInfo | null;
+      return a ? `${a.address}:${a.port}` : undefined;
+    },
+  };
+}

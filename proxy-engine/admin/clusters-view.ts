@@ -1,0 +1,35 @@
+// GET /clusters in Envoy's text (`cluster::host:port::stat::value`) and JSON shapes.
+
+import type { CompiledConfig } from "../config/compile";
+
+export function clustersText(config: CompiledConfig): string {
+  let out = "";
+  for (const c of config.clusters.values()) {
+    out += `${c.name}::observability_name::${c.name}\n`;
+    for (const ep of c.endpoints) {
+      const p = `${c.name}::${ep.address}::`;
+      const st = ep.stats;
+      out += `${p}cx_connect_fail::${st.cx_connect_fail}\n`;
+      out += `${p}rq_active::${st.rq_active}\n${p}rq_error::${st.rq_error}\n`;
+      out += `${p}rq_success::${st.rq_success}\n${p}rq_total::${st.rq_total}\n`;
+      out += `${p}health_flags::healthy\n${p}weight::1\n${p}region::\n${p}zone::\n${p}sub_zone::\n`;
+      out += `${p}success_rate::-1\n`;
+    }
+  }
+  return out;
+}
+
+export function clustersJson(config: CompiledConfig): string {
+  const cluster_statuses = [...config.clusters.values()].map((c) => ({
+    name: c.name,
+    observability_name: c.name,
+    host_statuses: c.endpoints.map((ep) => ({
+      address: { socket_address: { address: ep.host, port_value: ep.port } },
+      stats: Object.entries(ep.stats).map(([name, value]) => ({ name, value: String(value), type: name === "rq_active" ? "GAUGE" : "COUNTER" })),
+      health_status: { eds_health_status: "HEALTHY" },
+      weight: 1,
+      locality: {},
+    })),
+  }));
+  return JSON.stringify({ cluster_statuses }, null, 2);
+}

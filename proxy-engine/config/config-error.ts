@@ -1,0 +1,16 @@
+// ConfigError: a rejected config, with the field path that is wrong (e.g. `static_resources.clusters[1].name`).
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,31 @@
+// The state of one downstream request as it moves through the connection manager and the router.
+
+import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import type { CompiledConfig } from "../config/compile";
+import type { CompiledRoute, CompiledVirtualHost } from "../router/route-table";
+import type { Endpoint } from "../upstream/cluster";
+import type { StreamTap } from "../tap/stream-tap";
+import type { HcmStats } from "./hcm-stats";
+
+export interface ActiveStream {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** The config version this request started on; it finishes on it even if a swap happens meanwhile. */
+  config: CompiledConfig;
+  stats: HcmStats;
+  startedAt: number;
+  virtualHost: CompiledVirtualHost | undefined;
+  route: CompiledRoute | undefined;
+  endpoint: Endpoint | undefined;
+  upstream: ClientRequest | undefined;
+  tap: StreamTap | undefined;
+  requestInitSent: boolean;
+  /** Envoy response flags, comma-separated (NR, UH, UF, UT, UC, UR, DC). */
+  responseFlags: string;
+  responseBytes: number;
+  trailers: IncomingMessage["trailers"] | undefined;
+}
+
+export function addFlag(s: ActiveStream, flag: string): void {
+  s.responseFlags = s.responseFlags ? `${s.responseFlags},${flag}` : flag;
+}

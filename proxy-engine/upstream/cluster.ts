@@ -1,0 +1,58 @@
+// A compiled cluster: its endpoints, load balancer, pool and stats, ready for the request path.
+
+import type http from "node:http";
+import type { LoadBalancer } from "../lb/round-robin/round-robin";
+import type { Counter } from "../stats/stats-store";
+
+/** Per-host counters, as shown by the admin API's /clusters. */
+export interface HostStats {
+  rq_total: number;
+  rq_success: number;
+  rq_error: number;
+  rq_active: number;
+  cx_connect_fail: number;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  /** "host:port", computed once. */
+  address: string;
+  stats: HostStats;
+}
+
+export function createHostStats(): HostStats {
+  return { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 };
+}
+
+export interface ClusterStats {
+  upstream_rq_total: Counter;
+  upstream_rq_2xx: Counter;
+  upstream_rq_3xx: Counter;
+  upstream_rq_4xx: Counter;
+  upstream_rq_5xx: Counter;
+  upstream_cx_connect_fail: Counter;
+  upstream_rq_retry: Counter;
+}
+
+export interface CompiledCluster {
+  name: string;
+  endpoints: readonly Endpoint[];
+  lb: LoadBalancer<Endpoint>;
+  agent: http.Agent;
+  connectTimeoutMs: number;
+  stats: ClusterStats;
+}
+
+export function clusterStats(counter: (name: string) => Counter, cluster: string): ClusterStats {
+  const c = (stat: string) => counter(`cluster.${cluster}.${stat}`);
+  return {
+    upstream_rq_total: c("upstream_rq_total"),
+    upstream_rq_2xx: c("upstream_rq_2xx"),
+    upstream_rq_3xx: c("upstream_rq_3xx"),
+    upstream_rq_4xx: c("upstream_rq_4xx"),
+    upstream_rq_5xx: c("upstream_rq_5xx"),
+    upstream_cx_connect_fail: c("upstream_cx_connect_fail"),
+    upstream_rq_retry: c("upstream_rq_retry"),
+  };
+}
