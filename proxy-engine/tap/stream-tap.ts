@@ -2,7 +2,7 @@
 // (RequestInit, ResponseInit, ResponseEnd) to each, with the routing decision attached.
 
 import { create } from "@bufbuild/protobuf";
-import { durationFromMs } from "@bufbuild/protobuf/wkt";
+import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import {
   HeadersSchema,
@@ -121,7 +121,7 @@ function createStreamTap(taps: ActiveTap[], start: StreamTapStart): StreamTap {
             case: "responseInit",
             value: {
               id,
-              sinceRequestInit: durationFromMs(tResponse - t0),
+              sinceRequestInit: msToDuration(tResponse - t0),
               httpStatus: status,
               headers: headersFor(wantsHeaders, headers),
             },
@@ -146,8 +146,8 @@ function createStreamTap(taps: ActiveTap[], start: StreamTapStart): StreamTap {
             case: "responseEnd",
             value: {
               id,
-              sinceRequestInit: durationFromMs(now - t0),
-              sinceResponseInit: durationFromMs(now - tResponse),
+              sinceRequestInit: msToDuration(now - t0),
+              sinceResponseInit: msToDuration(now - tResponse),
               responseBytes: BigInt(end.responseBytes),
               eos,
               trailers: headersFor(wantsHeaders, end.trailers),
@@ -159,4 +159,11 @@ function createStreamTap(taps: ActiveTap[], start: StreamTapStart): StreamTap {
       for (const tap of taps) tap.release();
     },
   };
+}
+
+/** Fractional milliseconds to a Duration with whole nanoseconds (protobuf-es's helper keeps fractions). */
+export function msToDuration(ms: number): Duration {
+  const totalNanos = Math.max(0, Math.round(ms * 1e6));
+  const seconds = Math.floor(totalNanos / 1e9);
+  return create(DurationSchema, { seconds: BigInt(seconds), nanos: totalNanos - seconds * 1e9 });
 }

@@ -1,0 +1,71 @@
+// The process: one port for pages + Connect + gRPC, the runtime (proxies, demo mesh), and a clean
+// shutdown on SIGINT/SIGTERM that drains in-flight requests and exits 0 within 5 s.
+
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createFrontDoor } from "./http/front-door";
+import { createNextPages, type NextPages } from "./next/next-handler";
+import { registerRoutes } from "./rpc/routes";
+import { startRuntime } from "./runtime/runtime";
+import { runtimeOptionsFromEnv } from "./runtime/runtime-options";
+
+const SHUTDOWN_DEADLINE_MS = 5000;
+const DRAIN_GRACE_MS = 3000;
+/** Largest RPC message accepted from a client. */
+const READ_MAX_BYTES = 1 << 20;
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const host = env.HOST || "127.0.0.1";
+  const port = env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+  const runtime = await startRuntime(runtimeOptionsFromEnv(env));
+  let pages: NextPages | undefined;
+  const handler = connectNodeAdapter({
+    routes: registerRoutes(runtime),
+    readMaxBytes: READ_MAX_BYTES,
+    fallback(req, res) {
+      if (pages && req.httpVersionMajor === 1) return void pages.handle(req as never, res as never);
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found: HTTP/2 on this port serves gRPC only; open the dashboard over HTTP/1.1\n");
+    },
+  });
+  const door = createFrontDoor(handler);
+  pages = await createNextPages({ dir: root, hostname: host, port });
+  const bound = await door.listen(port, host);
+
+  const url = `http://${bound.address}:${bound.port}`;
+  console.log(`meshdash ready`);
+  console.log(`  dashboard  ${url}  (pages, Connect, gRPC h2c)`);
+  console.log(`  ingress    http://${runtime.ingressAddress() ?? "-"}`);
+  for (const p of runtime.proxies) if (p.adminAddress()) console.log(`  admin      http://${p.adminAddress()}  (${p.id})`);
+  console.log(`  open ${url}/tap to watch live traffic`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining`);
+    const deadline = setTimeout(() => {
+      console.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS}ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    // Runtime first: it ends tap streams, so the front door's long-lived responses can finish.
+    await runtime.stop(DRAIN_GRACE_MS);
+    await door.stop(DRAIN_GRACE_MS);
+    await pages?.close().catch(() => {});
+    console.log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((e: unknown) => {
+  console.error(`meshdash failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
