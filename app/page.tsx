@@ -1,0 +1,6 @@
+// The dashboard opens on live traffic.
+import { redirect } from "next/navigation";
+
+export default function Home() {
+  redirect("/tap");
+}

@@ -1,0 +1,85 @@
+// Hook: runs one TapService.Observe stream at a time and folds its events into rows. Re-renders at most
+// four times a second (events are bursty); Pause keeps collecting but stops re-rendering.
+"use client";
+
+import { Code, ConnectError } from "@connectrpc/connect";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { tapClient } from "../lib/rpc";
+import { toObserveRequest, type TapQuery } from "./tap-query";
+import { applyTapEvent, clearTapRows, createTapRows, type TapRow } from "./tap-rows";
+
+export type TapStatus =
+  | { kind: "idle" }
+  | { kind: "streaming"; since: number }
+  | { kind: "ended"; reason: string }
+  | { kind: "error"; message: string };
+
+const RENDER_INTERVAL_MS = 250;
+
+export function useTap(capacity = 5000) {
+  const store = useRef(createTapRows(capacity));
+  const abort = useRef<AbortController | undefined>(undefined);
+  const dirty = useRef(false);
+  const pausedRef = useRef(false);
+  const [rows, setRows] = useState<readonly TapRow[]>([]);
+  const [status, setStatus] = useState<TapStatus>({ kind: "idle" });
+  const [paused, setPaused] = useState(false);
+  const [eventCount, setEventCount] = useState(0);
+  const events = useRef(0);
+
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!dirty.current || pausedRef.current) return;
+      dirty.current = false;
+      setRows([...store.current.rows]);
+      setEventCount(events.current);
+    }, RENDER_INTERVAL_MS);
+    return () => {
+      clearInterval(timer);
+      abort.current?.abort();
+    };
+  }, []);
+
+  const clear = useCallback(() => {
+    clearTapRows(store.current);
+    events.current = 0;
+    dirty.current = true;
+    setRows([]);
+    setEventCount(0);
+  }, []);
+
+  /** Starts a new tap in place of the current one; rows from the old filter are cleared. */
+  const start = useCallback((query: TapQuery) => {
+    abort.current?.abort();
+    clear();
+    const ac = new AbortController();
+    abort.current = ac;
+    setStatus({ kind: "streaming", since: Date.now() });
+    void (async () => {
+      try {
+        for await (const e of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
+          applyTapEvent(store.current, e, Date.now());
+          events.current++;
+          dirty.current = true;
+        }
+        if (abort.current === ac) setStatus({ kind: "ended", reason: `limit of ${query.limit} requests reached` });
+      } catch (err) {
+        if (abort.current !== ac) return; // superseded by a newer tap
+        const ce = ConnectError.from(err);
+        if (ce.code === Code.Canceled || ac.signal.aborted) setStatus({ kind: "ended", reason: "stopped" });
+        else setStatus({ kind: "error", message: `${Code[ce.code] ?? ce.code}: ${ce.rawMessage}` });
+      }
+    })();
+  }, [clear]);
+
+  const stop = useCallback(() => {
+    abort.current?.abort();
+  }, []);
+
+  const togglePause = useCallback(() => {
+    pausedRef.current = !pausedRef.current;
+    setPaused(pausedRef.current);
+  }, []);
+
+  return { rows, status, paused, eventCount, start, stop, clear, togglePause };
+}
