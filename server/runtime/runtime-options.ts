@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   demoTrafficRps: number;
 }
 
+type Env = Record<string, string | undefined>;
+
 export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   host: "127.0.0.1",
   ingressPort: 8080,
@@ -19,7 +21,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   demoTrafficRps: 8,
 };
 
-function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
@@ -27,7 +29,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-export function runtimeOptionsFromEnv(env: NodeJS.ProcessEnv): RuntimeOptions {
+export function runtimeOptionsFromEnv(env: Env): RuntimeOptions {
   const rps = env.DEMO_TRAFFIC_RPS === undefined ? DEFAULT_RUNTIME_OPTIONS.demoTrafficRps : Number(env.DEMO_TRAFFIC_RPS);
   if (!Number.isFinite(rps) || rps < 0) throw new Error(`DEMO_TRAFFIC_RPS=${env.DEMO_TRAFFIC_RPS} is not a non-negative number`);
   return {

@@ -46,15 +46,17 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
     demo = await startDemoServices();
     bootstrap = demoIngressBootstrap(demo.endpoints, ingressAt);
   }
-  const ingress = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort } });
+  let ingress: Proxy | undefined;
   try {
+    ingress = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort } });
     await ingress.start();
   } catch (e) {
-    await Promise.all([ingress.stop(0), demo?.stop()]);
+    await Promise.all([ingress?.stop(0), demo?.stop()]);
     throw e;
   }
   const proxies = [ingress];
-  const ingressAddress = () => ingress.listeners()[0]?.address;
+  const gateway = ingress;
+  const ingressAddress = () => gateway.listeners()[0]?.address;
   if (demo && opts.demoTrafficRps > 0) {
     const [host, port] = splitHostPort(ingressAddress()!);
     traffic = startTrafficGenerator({ host, port }, opts.demoTrafficRps);

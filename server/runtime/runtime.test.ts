@@ -1,0 +1,59 @@
+// The runtime is built once per process even when started from several module instances, and a bad
+// user bootstrap fails the start with a precise message instead of half-starting.
+
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { currentRuntime, startRuntime } from "./runtime";
+import { runtimeOptionsFromEnv } from "./runtime-options";
+
+const opts = { host: "127.0.0.1", ingressPort: 0, adminPort: 0, bootstrapFile: undefined, demoTrafficRps: 0 };
+
+describe("runtime", () => {
+  it("is built exactly once, however many callers start it", async () => {
+    const [a, b] = await Promise.all([startRuntime(opts), startRuntime(opts)]);
+    expect(a).toBe(b);
+    expect(await currentRuntime()).toBe(a);
+    expect(a.proxies).toHaveLength(1);
+    await a.stop(100);
+    expect(currentRuntime()).toBeUndefined();
+  });
+
+  it("serves a user's YAML bootstrap instead of the demo, and rejects an invalid one with the field path", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "meshdash-bootstrap-"));
+    const good = path.join(dir, "good.yaml");
+    writeFileSync(
+      good,
+      `node: { id: my-gateway }
+static_resources:
+  listeners:
+    - name: web
+      address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
+      http_connection_manager:
+        stat_prefix: web
+        route_config:
+          name: web
+          virtual_hosts: [{ name: all, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: app } }] }]
+  clusters:
+    - name: app
+      load_assignment: { cluster_name: app, endpoints: [{ lb_endpoints: [] }] }
+`,
+    );
+    const rt = await startRuntime({ ...opts, bootstrapFile: good });
+    expect(rt.proxies[0]!.id).toBe("my-gateway");
+    const res = await fetch(`http://${rt.ingressAddress()}/x`);
+    expect(res.status).toBe(503);
+    await rt.stop(100);
+
+    const bad = path.join(dir, "bad.yaml");
+    writeFileSync(bad, "static_resources:\n  listeners: []\n  clusters:\n    - name: ''\n      load_assignment: { endpoints: [] }\n");
+    await expect(startRuntime({ ...opts, bootstrapFile: bad })).rejects.toThrow("static_resources.clusters[0].name: is required");
+    expect(currentRuntime()).toBeUndefined();
+  });
+
+  it("reads ports from the environment and rejects nonsense", () => {
+    expect(runtimeOptionsFromEnv({ INGRESS_PORT: "0", ADMIN_PORT: "15001" })).toMatchObject({ ingressPort: 0, adminPort: 15001 });
+    expect(() => runtimeOptionsFromEnv({ INGRESS_PORT: "80a" })).toThrow("INGRESS_PORT=80a is not a port number");
+  });
+});
