@@ -4,7 +4,6 @@
 
 import http from "node:http";
 import type { Socket } from "node:net";
-import { pipeline } from "node:stream";
 import { addFlag, type ActiveStream } from "../http/active-stream";
 import { recordResponseStatus } from "../http/hcm-stats";
 import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
@@ -104,13 +103,19 @@ function attempt(s: ActiveStream, cluster: CompiledCluster, failures: Failure[] 
     res.writeHead(status, downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt));
     s.tap?.responseInit(status, upRes.headers);
     if (s.tap) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
-    // Registered before pipeline's own listener, so the flag is set before the downstream is torn down.
+    // pipe() gives backpressure both ways; it is much cheaper per request than stream.pipeline, and the
+    // error paths are handled here: an upstream reset mid-body resets the downstream (flag UR), and the
+    // downstream going away is handled by the connection manager (flag DC, upstream destroyed).
     upRes.once("error", () => {
-      if (!res.destroyed) addFlag(s, "UR");
+      if (!res.destroyed) {
+        addFlag(s, "UR");
+        res.destroy();
+      }
     });
-    pipeline(upRes, res, (err) => {
-      if (!err) s.trailers = upRes.trailers;
+    upRes.once("end", () => {
+      s.trailers = upRes.trailers;
     });
+    upRes.pipe(res);
   });
 
   upReq.on("error", (err: NodeJS.ErrnoException) => {
