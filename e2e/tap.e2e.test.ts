@@ -19,6 +19,20 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The ingress proxy's `tap.active` gauge, read from its admin API. */
+async function activeTaps(): Promise<number> {
+  const text = await (await fetch(`${server.adminUrl}/stats?filter=^tap\\.active$`)).text();
+  return Number(/tap\.active: (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+async function waitUntil(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe("Tap page", () => {
   it("shows live demo traffic as soon as it opens", async () => {
     const page = await browser.newPage();
@@ -26,7 +40,10 @@ describe("Tap page", () => {
     await page.waitForURL(/\/tap/);
     await page.getByTestId("tap-row").first().waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("tap-status-line").textContent()).toContain("Tapping live");
+    expect(await activeTaps()).toBe(1);
+    // Leaving the page ends the stream, and the proxy drops the tap at once.
     await page.close();
+    await waitUntil(async () => (await activeTaps()) === 0);
   });
 
   it("taps a unique path and shows exactly the requests the test sent", async () => {

@@ -46,7 +46,7 @@ export interface Proxy {
 export function createProxy(opts: ProxyOptions): Proxy {
   const stats = createStatsStore();
   const pools = createPoolRegistry();
-  const taps = createTapRegistry();
+  const taps = createTapRegistry(stats.gauge("tap.active"));
   let current = compileBootstrap(opts.bootstrap, "static-1", { pools, stats });
   const listeners: HttpListener[] = [];
   let admin: AdminServer | undefined;

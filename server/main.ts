@@ -43,6 +43,10 @@ async function main(): Promise<void> {
   console.log(`  ingress    http://${runtime.ingressAddress() ?? "-"}`);
   for (const p of runtime.proxies) if (p.adminAddress()) console.log(`  admin      http://${p.adminAddress()}  (${p.id})`);
   console.log(`  open ${url}/tap to watch live traffic`);
+  if (!isLoopback(host)) {
+    // No API mutates anything yet; the access token arrives with the first mutating API (security issue).
+    console.warn(`warning: HOST=${host} exposes the dashboard and tap (request metadata) beyond loopback`);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -63,6 +67,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 main().catch((e: unknown) => {
