@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from "react";
 import { TapDetail } from "./tap-detail";
 import { TapForm } from "./tap-form";
 import { queryFromParams, queryToParams, validateQuery, type TapQuery } from "./tap-query";
+import { TapRateChart } from "./tap-rate-chart";
 import { TapTable } from "./tap-table";
 import { useTap, type TapStatus } from "./use-tap";
 
@@ -75,6 +76,7 @@ export function TapView() {
           </button>
         </div>
       </div>
+      {tap.rows.length > 0 && <TapRateChart rows={tap.rows} />}
       {tap.rows.length === 0 ? (
         <div className="empty-state" data-testid="tap-empty">
           {streaming ? (
