@@ -5,6 +5,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "./config/config-error";
+import { resourcesFromBootstrap } from "./config/resources";
 import { createProxy, type Proxy } from "./proxy";
 import { bootstrapFor, deadPort, startUpstream, type TestUpstream } from "./test-util/upstream";
 
@@ -184,15 +185,13 @@ describe("proxy request path", () => {
     const a = await upstream("a");
     const b = await upstream("b");
     const { base, proxy } = await proxyFor([{ prefix: "/", cluster: "a" }], { a: [a.port] });
-    const bad = bootstrapFor([{ prefix: "/", cluster: "missing" }], { a: [a.port] });
-    expect(() => proxy.applyBootstrap(bad, "v2")).toThrow(ConfigError);
-    expect(() => proxy.applyBootstrap(bad, "v2")).toThrow(/routes\[0\]\.route\.cluster: unknown cluster "missing"/);
+    const bad = resourcesFromBootstrap(bootstrapFor([{ prefix: "/", cluster: "missing" }], { a: [a.port] }));
+    await expect(proxy.applyResources(bad, "v2")).rejects.toThrow(ConfigError);
+    await expect(proxy.applyResources(bad, "v2")).rejects.toThrow(/routes\[0\]\.route\.cluster: unknown cluster "missing"/);
     expect(proxy.config().version).toBe("static-1");
     expect((await get(`${base}/`)).headers["x-upstream"]).toBe("a");
-    const good = bootstrapFor([{ prefix: "/", cluster: "b" }], { b: [b.port] });
-    // Same listener, bound port differs (0 vs actual) is a re-bind; keep the bound port.
-    good.static_resources.listeners[0]!.address.socket_address.port_value = 0;
-    proxy.applyBootstrap(good, "v3");
+    // Same listener name and requested address: it keeps its socket; only routing changes.
+    await proxy.applyResources(resourcesFromBootstrap(bootstrapFor([{ prefix: "/", cluster: "b" }], { b: [b.port] })), "v3");
     expect(proxy.config().version).toBe("v3");
     expect((await get(`${base}/`)).headers["x-upstream"]).toBe("b");
   });

@@ -1,14 +1,19 @@
 // A proxy instance: compiled config, listeners, upstream pools, stats, tap registry and admin API.
 // Config swaps are atomic: a request reads the config once when it starts and finishes on that version.
+// Listeners are added, kept or drained by name and address as configs change.
 
 import { ProxyDirection } from "../proto/gen/meshdash/tap/v1/tap_pb";
+import type { Bootstrap } from "../proto/gen/envoy/config/bootstrap/v3/bootstrap_pb";
 import { createAdminServer, type AdminServer } from "./admin/admin-server";
-import type { Bootstrap } from "./config/bootstrap";
-import { compileBootstrap, type CompiledConfig } from "./config/compile";
+import { compileResources, type CompiledConfig, type CompiledListener } from "./config/compile";
 import { ConfigError } from "./config/config-error";
+import { resourcesFromBootstrap, type ResourcesWithOrigin } from "./config/resources";
 import { createConnectionManager } from "./http/connection-manager";
 import { createHcmStats } from "./http/hcm-stats";
-import { createHttpListener, type HttpListener } from "./listener/http-listener";
+import { createHttpListener } from "./listener/http-listener";
+import type { RunningListener } from "./listener/running-listener";
+import { createTcpListener } from "./listener/tcp-listener";
+import { createTcpProxyHandler, createTcpProxyStats } from "./listener/tcp-proxy";
 import { createStatsStore, type StatsStore } from "./stats/stats-store";
 import { createTapRegistry, type TapRegistry } from "./tap/registry";
 import { createPoolRegistry } from "./upstream/pool-registry";
@@ -34,8 +39,11 @@ export interface Proxy {
   readonly taps: TapRegistry;
   readonly stats: StatsStore;
   config(): CompiledConfig;
-  /** Validates and swaps in a new config; throws ConfigError and keeps the old one if it is invalid. */
-  applyBootstrap(bootstrap: Bootstrap, version: string): void;
+  /**
+   * Validates and swaps in a new set of resources, binding new listeners and draining removed ones.
+   * Throws ConfigError, keeping the current config, when anything is invalid or a listener cannot bind.
+   */
+  applyResources(resources: ResourcesWithOrigin, version: string): Promise<void>;
   start(): Promise<void>;
   /** Stops accepting, drains in-flight requests for up to graceMs, then closes everything. */
   stop(graceMs?: number): Promise<void>;
@@ -43,63 +51,87 @@ export interface Proxy {
   adminAddress(): string | undefined;
 }
 
+/** Listeners are kept across swaps while their kind and requested address stay the same. */
+const listenerKey = (l: CompiledListener) => `${l.kind}@${l.host}:${l.port}`;
+
 export function createProxy(opts: ProxyOptions): Proxy {
   const stats = createStatsStore();
   const pools = createPoolRegistry();
   const taps = createTapRegistry(stats.gauge("tap.active"));
-  let current = compileBootstrap(opts.bootstrap, "static-1", { pools, stats });
-  const listeners: HttpListener[] = [];
+  const deps = { pools, stats };
+  let current = compileResources(resourcesFromBootstrap(opts.bootstrap), "static-1", deps);
+  const running = new Map<string, { key: string; listener: RunningListener }>();
   let admin: AdminServer | undefined;
+  let started = false;
   const direction = opts.role === "gateway" ? ProxyDirection.INBOUND : ProxyDirection.OUTBOUND;
+  const getConfig = () => current;
+
+  function makeListener(l: CompiledListener): RunningListener {
+    if (l.kind === "tcp") return createTcpListener(l.name, l.host, l.port, createTcpProxyHandler(l.name, getConfig, createTcpProxyStats(stats, l.tcp.statPrefix)));
+    const hcmStats = createHcmStats(stats, l.hcm.statPrefix);
+    return createHttpListener({
+      name: l.name,
+      host: l.host,
+      port: l.port,
+      stats: hcmStats,
+      onRequest: createConnectionManager({ proxyId: opts.id, listenerName: l.name, direction, getConfig, taps, stats: hcmStats }),
+    });
+  }
+
+  /** Binds listeners that are new or changed; on failure unbinds what it bound and throws. */
+  async function bindNew(next: CompiledConfig): Promise<Map<string, { key: string; listener: RunningListener }>> {
+    const fresh = new Map<string, { key: string; listener: RunningListener }>();
+    for (const l of next.listeners) {
+      const key = listenerKey(l);
+      if (running.get(l.name)?.key === key) continue;
+      const listener = makeListener(l);
+      try {
+        await listener.start();
+      } catch (e) {
+        await Promise.all([...fresh.values()].map((f) => f.listener.stop(0)));
+        throw new ConfigError([{ path: `listeners[${l.name}].address`, message: `cannot bind ${l.host}:${l.port}: ${(e as Error).message}` }]);
+      }
+      fresh.set(l.name, { key, listener });
+    }
+    return fresh;
+  }
 
   const proxy: Proxy = {
     id: opts.id,
     role: opts.role,
     taps,
     stats,
-    config: () => current,
-    applyBootstrap(bootstrap, version) {
-      const next = compileBootstrap(bootstrap, version, { pools, stats });
-      const before = current.listeners.map((l) => `${l.name}@${l.host}:${l.port}`).sort().join(",");
-      const after = next.listeners.map((l) => `${l.name}@${l.host}:${l.port}`).sort().join(",");
-      if (before !== after) {
-        throw new ConfigError([{ path: "static_resources.listeners", message: "adding, removing or re-binding listeners at runtime is not supported yet" }]);
-      }
+    config: getConfig,
+    async applyResources(resources, version) {
+      const next = compileResources(resources, version, deps);
+      const fresh = started ? await bindNew(next) : new Map();
+      const names = new Set(next.listeners.map((l) => l.name));
+      const retired = [...running].filter(([name, r]) => !names.has(name) || fresh.has(name) || r.key !== listenerKey(next.listenerByName.get(name)!));
       current = next;
+      for (const [name, r] of fresh) running.set(name, r);
+      for (const [name, r] of retired) {
+        if (!fresh.has(name)) running.delete(name);
+        void r.listener.stop(5000);
+      }
       pools.retain(next.clusters.keys());
     },
     async start() {
-      for (const l of current.listeners) {
-        const hcmStats = createHcmStats(stats, l.statPrefix);
-        const listener = createHttpListener({
-          name: l.name,
-          host: l.host,
-          port: l.port,
-          stats: hcmStats,
-          onRequest: createConnectionManager({
-            proxyId: opts.id,
-            listenerName: l.name,
-            direction,
-            getConfig: () => current,
-            taps,
-            stats: hcmStats,
-          }),
-        });
-        listeners.push(listener);
-        await listener.start();
-      }
+      for (const [name, r] of await bindNew(current)) running.set(name, r);
+      started = true;
       if (opts.admin) {
         admin = createAdminServer({ proxy, ...opts.admin });
         await admin.start();
       }
     },
     async stop(graceMs = 3000) {
-      await Promise.all([...listeners.map((l) => l.stop(graceMs)), admin?.stop()]);
+      started = false;
+      await Promise.all([...[...running.values()].map((r) => r.listener.stop(graceMs)), admin?.stop()]);
+      running.clear();
       pools.closeAll();
     },
     listeners() {
-      return listeners.flatMap((l) => {
-        const a = l.address();
+      return current.listeners.flatMap((l) => {
+        const a = running.get(l.name)?.listener.address();
         return a ? [{ name: l.name, address: `${a.address}:${a.port}` }] : [];
       });
     },

@@ -5,6 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Proxy } from "../proxy";
 import { clustersJson, clustersText } from "./clusters-view";
+import { configDump } from "./config-dump";
 import { statsJson, statsPrometheus, statsText } from "./stat-formats";
 
 export interface AdminServer {
@@ -31,7 +32,7 @@ export function handleAdmin(proxy: Proxy, method: string, url: URL): Reply {
   if (method !== "GET" && method !== "HEAD") return text(`admin: ${method} ${url.pathname} is not supported (read-only admin)`, 405);
   switch (url.pathname) {
     case "/":
-      return text(["/ready", "/server_info", "/stats", "/stats/prometheus", "/clusters", "/config_dump"].join("\n") + "\n");
+      return text(["/ready", "/server_info", "/stats", "/stats/prometheus", "/clusters", "/listeners", "/config_dump"].join("\n") + "\n");
     case "/ready":
       return text("LIVE\n");
     case "/server_info":
@@ -57,20 +58,24 @@ export function handleAdmin(proxy: Proxy, method: string, url: URL): Reply {
     case "/clusters":
       return q.get("format") === "json" ? json(clustersJson(proxy.config())) : text(clustersText(proxy.config()));
     case "/config_dump": {
+      let nameRegex: RegExp | undefined;
+      const nr = q.get("name_regex");
+      if (nr) {
+        try {
+          nameRegex = new RegExp(nr);
+        } catch (e) {
+          return text(`admin: invalid name_regex: ${(e as Error).message}`, 400);
+        }
+      }
       const c = proxy.config();
-      return json(
-        JSON.stringify(
-          {
-            configs: [
-              { "@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump", bootstrap: { node: { id: proxy.id } } },
-              { "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", version_info: c.version, static_listeners: c.source.static_resources.listeners.map((l) => ({ listener: l })) },
-              { "@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", version_info: c.version, static_clusters: c.source.static_resources.clusters.map((cl) => ({ cluster: cl })) },
-            ],
-          },
-          null,
-          2,
-        ),
-      );
+      return json(JSON.stringify(configDump(c, c.resources.dynamic, { resource: q.get("resource") ?? undefined, nameRegex }), null, 2));
+    }
+    case "/listeners": {
+      const bound = proxy.listeners();
+      if (q.get("format") === "json") {
+        return json(JSON.stringify({ listener_statuses: bound.map((l) => { const [host, port] = [l.address.slice(0, l.address.lastIndexOf(":")), Number(l.address.slice(l.address.lastIndexOf(":") + 1))]; return { name: l.name, local_address: { socket_address: { address: host, port_value: port } } }; }) }, null, 2));
+      }
+      return text(bound.map((l) => `${l.name}::${l.address}\n`).join(""));
     }
     default:
       return text(`admin: no such path ${url.pathname}; see /\n`, 404);

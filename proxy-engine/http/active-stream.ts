@@ -3,7 +3,7 @@
 import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
 import type { CompiledConfig } from "../config/compile";
 import type { CompiledRoute, CompiledVirtualHost } from "../router/route-table";
-import type { Endpoint } from "../upstream/cluster";
+import type { CompiledCluster, Endpoint } from "../upstream/cluster";
 import type { StreamTap } from "../tap/stream-tap";
 import type { HcmStats } from "./hcm-stats";
 
@@ -16,11 +16,17 @@ export interface ActiveStream {
   startedAt: number;
   virtualHost: CompiledVirtualHost | undefined;
   route: CompiledRoute | undefined;
+  cluster: CompiledCluster | undefined;
   endpoint: Endpoint | undefined;
   upstream: ClientRequest | undefined;
+  /** Upstream attempts made so far (1 + retries). */
+  attempts: number;
+  /** Route timeout, cleared when the response completes. */
+  routeTimer: NodeJS.Timeout | undefined;
+  generateRequestId: boolean;
   tap: StreamTap | undefined;
   requestInitSent: boolean;
-  /** Envoy response flags, comma-separated (NR, UH, UF, UT, UC, UR, DC). */
+  /** Envoy response flags, comma-separated (NR, UH, UF, UT, UC, UR, URX, NC, DC). */
   responseFlags: string;
   responseBytes: number;
   trailers: IncomingMessage["trailers"] | undefined;

@@ -1,18 +1,20 @@
 // HTTP connection manager (Envoy's HCM): for each downstream request, snapshot the config, pick the virtual
-// host and route, attach tap when one is active, and hand off to the router. Also owns the stream's end:
-// stats, the DC flag and the tap's ResponseEnd.
+// host and route, attach tap when one is active, and run the route's action (forward through the router,
+// redirect, or direct response). Also owns the stream's end: stats, the DC flag and the tap's ResponseEnd.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { CompiledConfig } from "../config/compile";
 import type { TrackedSocket } from "../listener/tracked-socket";
-import { findRoute, findVirtualHost } from "../router/route-table";
+import type { MatchInput } from "../router/request-matcher";
+import { findRoute, findVirtualHost, PATH_PREFIX, type CompiledRoute, type RedirectAction } from "../router/route-table";
+import { forwardRequest, formatContext } from "../router/router";
 import type { TapRegistry } from "../tap/registry";
 import { beginStreamTap } from "../tap/stream-tap";
 import { unmapIpv4 } from "../tap/match";
-import { forward } from "../upstream/forward";
 import { addFlag, type ActiveStream } from "./active-stream";
 import type { HcmStats } from "./hcm-stats";
+import { applyHeaderMutation } from "./header-mutation";
 import { sendLocalReply } from "./local-reply";
 
 export interface ConnectionManagerOptions {
@@ -34,8 +36,9 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
 
   function onClose(s: ActiveStream): void {
     stats.downstream_rq_active.value--;
+    clearTimeout(s.routeTimer);
     if (!s.res.writableFinished) {
-      if (!s.responseFlags.includes("UR")) {
+      if (!s.responseFlags.includes("UR") && !s.responseFlags.includes("UT")) {
         addFlag(s, "DC");
         stats.downstream_rq_rx_reset.value++;
       }
@@ -46,25 +49,29 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
         s.requestInitSent = true;
         s.tap.requestInit(undefined);
       }
-      const reset = s.res.writableFinished ? undefined : s.responseFlags.includes("UR") ? RESET_INTERNAL : RESET_CANCEL;
-      s.tap.responseEnd({
-        responseBytes: s.responseBytes,
-        responseFlags: s.responseFlags,
-        trailers: s.trailers,
-        resetErrorCode: reset,
-        grpcStatus: grpcStatusOf(s),
-      });
+      const reset = s.res.writableFinished ? undefined : s.responseFlags.includes("DC") ? RESET_CANCEL : RESET_INTERNAL;
+      s.tap.responseEnd({ responseBytes: s.responseBytes, responseFlags: s.responseFlags, trailers: s.trailers, resetErrorCode: reset, grpcStatus: grpcStatusOf(s) });
     }
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const config = opts.getConfig();
     const listener = config.listenerByName.get(opts.listenerName);
+    const hcm = listener?.kind === "http" ? listener.hcm : undefined;
     stats.downstream_rq_total.value++;
     stats.downstream_rq_active.value++;
-    const authority = req.headers.host ?? "";
-    const virtualHost = listener ? findVirtualHost(listener.routeTable, authority) : undefined;
-    const route = virtualHost ? findRoute(virtualHost, req.url ?? "/") : undefined;
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const input: MatchInput = {
+      method: req.method ?? "GET",
+      authority: req.headers.host ?? "",
+      path: q === -1 ? url : url.slice(0, q),
+      query: q === -1 ? "" : url.slice(q + 1),
+      scheme: "http",
+      headers: req.headers,
+    };
+    const virtualHost = hcm?.routeTable ? findVirtualHost(hcm.routeTable, input.authority) : undefined;
+    const route = virtualHost ? findRoute(virtualHost, input) : undefined;
     const s: ActiveStream = {
       req,
       res,
@@ -73,8 +80,12 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       startedAt: performance.now(),
       virtualHost,
       route,
+      cluster: undefined,
       endpoint: undefined,
       upstream: undefined,
+      attempts: 0,
+      routeTimer: undefined,
+      generateRequestId: hcm?.generateRequestId ?? true,
       tap: undefined,
       requestInitSent: false,
       responseFlags: "",
@@ -85,8 +96,6 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     const streamIndex = (sock.meshStreamCount = (sock.meshStreamCount ?? 0) + 1);
     // The only cost of tap while nothing taps: this one branch.
     if (taps.active.length !== 0) {
-      const url = req.url ?? "/";
-      const q = url.indexOf("?");
       s.tap = beginStreamTap(taps.active, {
         proxyId: opts.proxyId,
         listener: opts.listenerName,
@@ -96,10 +105,10 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
         streamIndex,
         requestHeaders: req.headers,
         info: {
-          method: req.method ?? "GET",
+          method: input.method,
           scheme: "http",
-          authority,
-          path: q === -1 ? url : url.slice(0, q),
+          authority: input.authority,
+          path: input.path,
           sourceIp: unmapIpv4(sock.remoteAddress ?? ""),
           sourcePort: sock.remotePort ?? 0,
           destinationIp: unmapIpv4(sock.localAddress ?? ""),
@@ -114,11 +123,38 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     if (!route) {
       stats.no_route.value++;
       addFlag(s, "NR");
-      const where = virtualHost ? `virtual host "${virtualHost.name}"` : `any virtual host for authority "${authority}"`;
-      return sendLocalReply(s, 404, `no route matched ${req.method} ${req.url} in ${where} (listener "${opts.listenerName}")`);
+      if (hcm && !hcm.routeTable) return sendLocalReply(s, 404, `no route: route configuration "${hcm.rdsName ?? ""}" has not been received yet (listener "${opts.listenerName}")`);
+      const where = virtualHost ? `virtual host "${virtualHost.name}"` : `any virtual host for authority "${input.authority}"`;
+      return sendLocalReply(s, 404, `no route matched ${input.method} ${url} in ${where} (listener "${opts.listenerName}")`);
     }
-    forward(s, route.cluster);
+    const action = route.action;
+    if (action.kind === "forward") return forwardRequest(s, route, action);
+    const extra = route.responseHeaders.length ? responseMutations(s, route) : undefined;
+    if (action.kind === "direct") return sendLocalReply(s, action.status, action.body, extra);
+    sendLocalReply(s, action.status, undefined, { ...extra, location: redirectLocation(action, input, route.pathKind === PATH_PREFIX ? route.pathValue : "") });
   };
+}
+
+function responseMutations(s: ActiveStream, route: CompiledRoute): Record<string, string | string[] | number> {
+  const out = {};
+  const ctx = formatContext(s);
+  for (const m of route.responseHeaders) applyHeaderMutation(out, m, ctx);
+  return out;
+}
+
+export function redirectLocation(a: RedirectAction, input: MatchInput, matchedPrefix: string): string {
+  const scheme = a.scheme ?? input.scheme;
+  const authority = input.authority;
+  const colon = authority.lastIndexOf(":");
+  const hostOnly = colon > 0 && !authority.endsWith("]") ? authority.slice(0, colon) : authority;
+  const port = a.port !== undefined ? `:${a.port}` : a.host ? "" : colon > 0 ? authority.slice(colon) : "";
+  // Switching scheme drops a default port, as Envoy does.
+  const keepPort = a.scheme && a.port === undefined ? "" : port;
+  const host = a.host ?? hostOnly;
+  let path = a.path ?? input.path;
+  if (a.prefixRewrite !== undefined && a.path === undefined) path = a.prefixRewrite + input.path.slice(matchedPrefix.length);
+  const query = a.stripQuery || !input.query ? "" : `?${input.query}`;
+  return `${scheme}://${host}${keepPort}${path}${query}`;
 }
 
 function grpcStatusOf(s: ActiveStream): number | undefined {

@@ -27,13 +27,13 @@ function copyEndToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, remoteAddress: string | undefined): OutgoingHttpHeaders {
+export function upstreamRequestHeaders(headers: IncomingHttpHeaders, remoteAddress: string | undefined, generateRequestId = true): OutgoingHttpHeaders {
   const out = copyEndToEnd(headers);
   const xff = headers["x-forwarded-for"];
   const peer = remoteAddress ?? "";
   out["x-forwarded-for"] = xff ? `${xff}, ${peer}` : peer;
   if (!headers["x-forwarded-proto"]) out["x-forwarded-proto"] = "http";
-  if (!headers["x-request-id"]) out["x-request-id"] = randomUUID();
+  if (generateRequestId && !headers["x-request-id"]) out["x-request-id"] = randomUUID();
   return out;
 }
 

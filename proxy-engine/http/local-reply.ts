@@ -1,10 +1,11 @@
-// Local replies: responses the proxy makes itself (404 no route, 503 no upstream, 504 timeout),
-// with a plain-text body that says exactly what went wrong.
+// Local replies: responses the proxy makes itself (404 no route, 503 no upstream, 504 timeout, direct
+// responses and redirects), with a plain-text body that says exactly what went wrong.
 
+import type { OutgoingHttpHeaders } from "node:http";
 import type { ActiveStream } from "./active-stream";
 import { recordResponseStatus } from "./hcm-stats";
 
-export function sendLocalReply(s: ActiveStream, status: number, body: string): void {
+export function sendLocalReply(s: ActiveStream, status: number, body: string | Buffer | undefined, headers?: OutgoingHttpHeaders): void {
   const { req, res } = s;
   if (res.headersSent || res.destroyed) {
     res.destroy();
@@ -16,15 +17,13 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string): v
       s.requestInitSent = true;
       s.tap.requestInit(undefined);
     }
-    s.tap.responseInit(status, {});
+    s.tap.responseInit(status, headers ?? {});
   }
   // Drain whatever body the client still sends, so the connection stays usable.
   req.resume();
-  const payload = Buffer.from(`${body}\n`);
-  res.writeHead(status, {
-    "content-type": "text/plain; charset=utf-8",
-    "content-length": payload.length,
-  });
-  res.end(req.method === "HEAD" ? undefined : payload);
-  s.responseBytes += req.method === "HEAD" ? 0 : payload.length;
+  const payload = body === undefined ? undefined : typeof body === "string" ? Buffer.from(`${body}\n`) : body;
+  res.writeHead(status, { ...(payload ? { "content-type": "text/plain; charset=utf-8" } : {}), ...headers, "content-length": payload?.length ?? 0 });
+  const send = req.method === "HEAD" ? undefined : payload;
+  res.end(send);
+  s.responseBytes += send?.length ?? 0;
 }

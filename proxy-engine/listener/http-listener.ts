@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HcmStats } from "../http/hcm-stats";
+import type { RunningListener } from "./running-listener";
 import type { TrackedSocket } from "./tracked-socket";
 
 export interface HttpListenerOptions {
@@ -15,12 +16,7 @@ export interface HttpListenerOptions {
   onRequest: http.RequestListener;
 }
 
-export interface HttpListener {
-  readonly name: string;
-  start(): Promise<AddressInfo>;
-  address(): AddressInfo | undefined;
-  stop(graceMs: number): Promise<void>;
-}
+export type HttpListener = RunningListener;
 
 let nextConnectionId = 0;
 

@@ -1,14 +1,76 @@
 // Compiled route table: virtual hosts looked up by authority (exact, `*.suffix`, `prefix.*`, then `*`),
-// then routes tried in order. Built once per config version; matching allocates nothing.
+// then routes tried in order. Built once per config version; matching a request allocates nothing beyond
+// what its conditions need.
 
-import type { CompiledCluster } from "../upstream/cluster";
+import type { HeaderMutation } from "../http/header-mutation";
+import type { MatchInput, RequestPredicate } from "./request-matcher";
+
+export interface RetryPolicy {
+  /** Envoy retry_on conditions, e.g. "5xx", "gateway-error", "reset", "connect-failure". */
+  retryOn: ReadonlySet<string>;
+  numRetries: number;
+  perTryTimeoutMs: number;
+  baseIntervalMs: number;
+  maxIntervalMs: number;
+  retriableStatusCodes: readonly number[];
+}
+
+export type ClusterTarget =
+  | { kind: "cluster"; name: string }
+  | { kind: "weighted"; clusters: { name: string; weight: number }[]; total: number }
+  | { kind: "header"; header: string };
+
+export interface ForwardAction {
+  kind: "forward";
+  target: ClusterTarget;
+  prefixRewrite: string | undefined;
+  regexRewrite: { re: RegExp; substitution: string } | undefined;
+  hostRewrite: string | undefined;
+  /** 0 disables the route timeout. */
+  timeoutMs: number;
+  retry: RetryPolicy | undefined;
+}
+
+export interface RedirectAction {
+  kind: "redirect";
+  status: number;
+  scheme: string | undefined;
+  host: string | undefined;
+  port: number | undefined;
+  path: string | undefined;
+  prefixRewrite: string | undefined;
+  stripQuery: boolean;
+}
+
+export interface DirectResponseAction {
+  kind: "direct";
+  status: number;
+  body: Buffer | undefined;
+}
+
+export type RouteAction = ForwardAction | RedirectAction | DirectResponseAction;
+
+export const PATH_PREFIX = 0;
+export const PATH_EXACT = 1;
+export const PATH_REGEX = 2;
+export const PATH_SEPARATED_PREFIX = 3;
 
 export interface CompiledRoute {
   name: string;
-  /** Exactly one of prefix or path is set. */
-  prefix: string | undefined;
-  path: string | undefined;
-  cluster: CompiledCluster;
+  virtualHost: string;
+  pathKind: number;
+  /** Lower-cased when !caseSensitive. */
+  pathValue: string;
+  caseSensitive: boolean;
+  pathRegex: RegExp | undefined;
+  /** Header and query parameter conditions; all must hold. */
+  conditions: RequestPredicate[];
+  /** runtime_fraction as a probability; 1 means always. */
+  fraction: number;
+  action: RouteAction;
+  /** Mutations in the order they apply: route, virtual host, route configuration. */
+  requestHeaders: HeaderMutation[];
+  responseHeaders: HeaderMutation[];
 }
 
 export interface CompiledVirtualHost {
@@ -42,11 +104,27 @@ export function findVirtualHost(table: CompiledRouteTable, authority: string): C
   return table.wildcard;
 }
 
-export function findRoute(vh: CompiledVirtualHost, url: string): CompiledRoute | undefined {
-  const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
-  for (const route of vh.routes) {
-    if (route.prefix !== undefined ? path.startsWith(route.prefix) : path === route.path) return route;
+function pathMatches(route: CompiledRoute, path: string): boolean {
+  const p = route.caseSensitive ? path : path.toLowerCase();
+  switch (route.pathKind) {
+    case PATH_PREFIX:
+      return p.startsWith(route.pathValue);
+    case PATH_EXACT:
+      return p === route.pathValue;
+    case PATH_SEPARATED_PREFIX:
+      return p.startsWith(route.pathValue) && (p.length === route.pathValue.length || p.charCodeAt(route.pathValue.length) === 47 /* / */);
+    default:
+      return route.pathRegex!.test(path);
   }
+}
+
+export function routeMatches(route: CompiledRoute, input: MatchInput): boolean {
+  if (!pathMatches(route, input.path)) return false;
+  for (const c of route.conditions) if (!c(input)) return false;
+  return route.fraction >= 1 || Math.random() < route.fraction;
+}
+
+export function findRoute(vh: CompiledVirtualHost, input: MatchInput): CompiledRoute | undefined {
+  for (const route of vh.routes) if (routeMatches(route, input)) return route;
   return undefined;
 }

@@ -3,6 +3,7 @@
 import http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { resourcesFromBootstrap } from "../config/resources";
 import { createProxy, type Proxy } from "../proxy";
 import { bootstrapFor, startUpstream } from "../test-util/upstream";
 import { compileTapMatch } from "./match";
@@ -66,7 +67,7 @@ describe("tap", () => {
 
   it("reports NR for a request with no route", async () => {
     const { proxy, base } = await setup();
-    proxy.applyBootstrap(bootstrapFor([{ prefix: "/only", cluster: "a" }], { a: [1] }), "v2");
+    await proxy.applyResources(resourcesFromBootstrap(bootstrapFor([{ prefix: "/only", cluster: "a" }], { a: [1] })), "v2");
     const events: TapEvent[] = [];
     proxy.taps.register(createTap({ limit: 1, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(e), onComplete: () => {} }));
     expect(await request(`${base}/nowhere`)).toBe(404);

@@ -1,8 +1,9 @@
-// Test fixture: real HTTP upstreams on ephemeral loopback ports, and a bootstrap that routes to them.
+// Test fixture: real HTTP upstreams on ephemeral loopback ports, and Envoy bootstraps that route to them.
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Bootstrap } from "../config/bootstrap";
+import type { Bootstrap } from "../../proto/gen/envoy/config/bootstrap/v3/bootstrap_pb";
+import { bootstrapFromJson } from "../config/resources";
 
 export interface TestUpstream {
   name: string;
@@ -41,32 +42,59 @@ export async function deadPort(): Promise<number> {
   return port;
 }
 
-export function bootstrapFor(routes: { prefix: string; cluster: string }[], clusters: Record<string, number[]>): Bootstrap {
+export const HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+export const ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+
+/** Envoy JSON for an HTTP listener with an inline route configuration. */
+export function httpListenerJson(name: string, port: number, routeConfig: object, statPrefix = name): object {
   return {
-    static_resources: {
-      listeners: [
-        {
-          name: "ingress",
-          address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-          http_connection_manager: {
-            stat_prefix: "ingress",
-            route_config: {
-              name: "ingress",
-              virtual_hosts: [
-                { name: "all", domains: ["*"], routes: routes.map((r) => ({ name: r.cluster, match: { prefix: r.prefix }, route: { cluster: r.cluster } })) },
-              ],
+    name,
+    address: { socket_address: { address: "127.0.0.1", port_value: port } },
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: "envoy.filters.network.http_connection_manager",
+            typed_config: {
+              "@type": HCM_TYPE,
+              stat_prefix: statPrefix,
+              route_config: routeConfig,
+              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
             },
           },
-        },
-      ],
-      clusters: Object.entries(clusters).map(([name, ports]) => ({
-        name,
-        connect_timeout: "1s",
-        load_assignment: {
-          cluster_name: name,
-          endpoints: [{ lb_endpoints: ports.map((p) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: p } } } })) }],
-        },
-      })),
+        ],
+      },
+    ],
+  };
+}
+
+export function staticClusterJson(name: string, ports: number[], extra: object = {}): object {
+  return {
+    name,
+    type: "STATIC",
+    connect_timeout: "1s",
+    load_assignment: {
+      cluster_name: name,
+      endpoints: [{ lb_endpoints: ports.map((p) => ({ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: p } } } })) }],
+    },
+    ...extra,
+  };
+}
+
+/** Envoy JSON routes (as in a virtual host's `routes`) for simple prefix → cluster routing. */
+export function prefixRoutes(routes: { prefix: string; cluster: string }[]): object[] {
+  return routes.map((r) => ({ name: r.cluster, match: { prefix: r.prefix }, route: { cluster: r.cluster } }));
+}
+
+export function bootstrapJson(routes: object[], clusters: Record<string, number[]>, extraClusters: object[] = []): object {
+  return {
+    static_resources: {
+      listeners: [httpListenerJson("ingress", 0, { name: "ingress", virtual_hosts: [{ name: "all", domains: ["*"], routes }] })],
+      clusters: [...Object.entries(clusters).map(([name, ports]) => staticClusterJson(name, ports)), ...extraClusters],
     },
   };
+}
+
+export function bootstrapFor(routes: { prefix: string; cluster: string }[], clusters: Record<string, number[]>): Bootstrap {
+  return bootstrapFromJson(bootstrapJson(prefixRoutes(routes), clusters));
 }

@@ -18,11 +18,11 @@ export interface Endpoint {
   port: number;
   /** "host:port", computed once. */
   address: string;
+  weight: number;
+  locality: { region: string; zone: string; subZone: string };
+  /** Envoy's eds health_status name (HEALTHY, UNKNOWN, ...). */
+  edsHealth: string;
   stats: HostStats;
-}
-
-export function createHostStats(): HostStats {
-  return { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 };
 }
 
 export interface ClusterStats {
@@ -31,17 +31,27 @@ export interface ClusterStats {
   upstream_rq_3xx: Counter;
   upstream_rq_4xx: Counter;
   upstream_rq_5xx: Counter;
+  upstream_rq_timeout: Counter;
+  upstream_rq_per_try_timeout: Counter;
   upstream_cx_connect_fail: Counter;
   upstream_rq_retry: Counter;
+  upstream_rq_retry_success: Counter;
+  upstream_rq_retry_limit_exceeded: Counter;
 }
 
 export interface CompiledCluster {
   name: string;
+  type: "STATIC" | "EDS";
+  lbPolicy: "ROUND_ROBIN";
   endpoints: readonly Endpoint[];
   lb: LoadBalancer<Endpoint>;
   agent: http.Agent;
   connectTimeoutMs: number;
   stats: ClusterStats;
+}
+
+export function createHostStats(): HostStats {
+  return { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 };
 }
 
 export function clusterStats(counter: (name: string) => Counter, cluster: string): ClusterStats {
@@ -52,7 +62,11 @@ export function clusterStats(counter: (name: string) => Counter, cluster: string
     upstream_rq_3xx: c("upstream_rq_3xx"),
     upstream_rq_4xx: c("upstream_rq_4xx"),
     upstream_rq_5xx: c("upstream_rq_5xx"),
+    upstream_rq_timeout: c("upstream_rq_timeout"),
+    upstream_rq_per_try_timeout: c("upstream_rq_per_try_timeout"),
     upstream_cx_connect_fail: c("upstream_cx_connect_fail"),
     upstream_rq_retry: c("upstream_rq_retry"),
+    upstream_rq_retry_success: c("upstream_rq_retry_success"),
+    upstream_rq_retry_limit_exceeded: c("upstream_rq_retry_limit_exceeded"),
   };
 }

@@ -1,7 +1,8 @@
-// Builds the demo ingress gateway's bootstrap: one listener with path-prefix routes to one STATIC cluster
-// per demo service, pointing at the ports the demo services actually bound.
+// Builds the demo ingress gateway's bootstrap in Envoy's own JSON shape: one listener whose
+// http_connection_manager routes path prefixes to one STATIC cluster per demo service, pointing at the
+// ports the demo services actually bound.
 
-import type { Bootstrap } from "../../proxy-engine";
+import { bootstrapFromJson, type Bootstrap } from "../../proxy-engine";
 import type { DemoEndpoint } from "./demo-services";
 
 export const DEMO_ROUTES: { name: string; prefix: string; service: string }[] = [
@@ -12,7 +13,7 @@ export const DEMO_ROUTES: { name: string; prefix: string; service: string }[] = 
   { name: "ratings", prefix: "/ratings", service: "ratings" },
 ];
 
-export function demoIngressBootstrap(endpoints: DemoEndpoint[], ingress: { host: string; port: number }): Bootstrap {
+export function demoIngressBootstrapJson(endpoints: DemoEndpoint[], ingress: { host: string; port: number }): object {
   const services = [...new Set(endpoints.map((e) => e.service))];
   return {
     node: { id: "ingressgateway", cluster: "istio-ingressgateway" },
@@ -21,30 +22,42 @@ export function demoIngressBootstrap(endpoints: DemoEndpoint[], ingress: { host:
         {
           name: "ingress-http",
           address: { socket_address: { address: ingress.host, port_value: ingress.port } },
-          http_connection_manager: {
-            stat_prefix: "ingress_http",
-            route_config: {
-              name: "ingress-routes",
-              virtual_hosts: [
+          filter_chains: [
+            {
+              filters: [
                 {
-                  name: "bookinfo",
-                  domains: ["*"],
-                  routes: DEMO_ROUTES.map((r) => ({ name: r.name, match: { prefix: r.prefix }, route: { cluster: clusterName(r.service) } })),
+                  name: "envoy.filters.network.http_connection_manager",
+                  typed_config: {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+                    stat_prefix: "ingress_http",
+                    route_config: {
+                      name: "ingress-routes",
+                      virtual_hosts: [
+                        {
+                          name: "bookinfo",
+                          domains: ["*"],
+                          routes: DEMO_ROUTES.map((r) => ({ name: r.name, match: { prefix: r.prefix }, route: { cluster: clusterName(r.service), timeout: "5s" } })),
+                        },
+                      ],
+                    },
+                    http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" } }],
+                  },
                 },
               ],
             },
-          },
+          ],
         },
       ],
       clusters: services.map((service) => ({
         name: clusterName(service),
-        type: "STATIC" as const,
-        lb_policy: "ROUND_ROBIN" as const,
+        type: "STATIC",
+        lb_policy: "ROUND_ROBIN",
         connect_timeout: "1s",
         load_assignment: {
           cluster_name: clusterName(service),
           endpoints: [
             {
+              locality: { region: "local", zone: "demo" },
               lb_endpoints: endpoints
                 .filter((e) => e.service === service)
                 .map((e) => ({ endpoint: { address: { socket_address: { address: e.host, port_value: e.port } } } })),
@@ -54,6 +67,10 @@ export function demoIngressBootstrap(endpoints: DemoEndpoint[], ingress: { host:
       })),
     },
   };
+}
+
+export function demoIngressBootstrap(endpoints: DemoEndpoint[], ingress: { host: string; port: number }): Bootstrap {
+  return bootstrapFromJson(demoIngressBootstrapJson(endpoints, ingress));
 }
 
 /** Istio's cluster naming: outbound|PORT|SUBSET|HOST. */

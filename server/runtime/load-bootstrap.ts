@@ -1,17 +1,22 @@
-// Reads a user's bootstrap file (Envoy's `static_resources` shape) as JSON or YAML.
+// Reads a user's Envoy bootstrap file (`static_resources`, JSON or YAML) into a Bootstrap message.
 
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import type { Bootstrap } from "../../proxy-engine";
+import { bootstrapFromJson, ConfigError, type Bootstrap } from "../../proxy-engine";
 
 export async function loadBootstrapFile(path: string): Promise<Bootstrap> {
   const text = await readFile(path, "utf8");
+  const isJson = path.endsWith(".json");
   let doc: unknown;
   try {
-    doc = path.endsWith(".json") ? JSON.parse(text) : parse(text);
+    doc = isJson ? JSON.parse(text) : parse(text);
   } catch (e) {
-    throw new Error(`${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message}`);
+    throw new Error(`${path}: not valid ${isJson ? "JSON" : "YAML"}: ${(e as Error).message}`);
   }
-  if (!doc || typeof doc !== "object") throw new Error(`${path}: expected a bootstrap object with static_resources`);
-  return doc as Bootstrap;
+  try {
+    return bootstrapFromJson(doc);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new Error(`${path}: ${e.message}`);
+    throw e;
+  }
 }

@@ -30,13 +30,21 @@ static_resources:
   listeners:
     - name: web
       address: { socket_address: { address: 127.0.0.1, port_value: 0 } }
-      http_connection_manager:
-        stat_prefix: web
-        route_config:
-          name: web
-          virtual_hosts: [{ name: all, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: app } }] }]
+      filter_chains:
+        - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: web
+                route_config:
+                  name: web
+                  virtual_hosts: [{ name: all, domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: app } }] }]
+                http_filters:
+                  - name: envoy.filters.http.router
+                    typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router }
   clusters:
     - name: app
+      connect_timeout: 0.5s
       load_assignment: { cluster_name: app, endpoints: [{ lb_endpoints: [] }] }
 `,
     );
@@ -49,6 +57,9 @@ static_resources:
     const bad = path.join(dir, "bad.yaml");
     writeFileSync(bad, "static_resources:\n  listeners: []\n  clusters:\n    - name: ''\n      load_assignment: { endpoints: [] }\n");
     await expect(startRuntime({ ...opts, bootstrapFile: bad })).rejects.toThrow("static_resources.clusters[0].name: is required");
+    const typo = path.join(dir, "typo.yaml");
+    writeFileSync(typo, "static_resources:\n  clusters:\n    - name: x\n      conect_timeout: 1s\n");
+    await expect(startRuntime({ ...opts, bootstrapFile: typo })).rejects.toThrow(/typo\.yaml: .*conect_timeout/);
     expect(currentRuntime()).toBeUndefined();
   });
 

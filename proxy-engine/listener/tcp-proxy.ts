@@ -1,0 +1,73 @@
+// envoy.filters.network.tcp_proxy: each downstream connection is piped, with backpressure both ways, to an
+// endpoint of the listener's cluster (connect failures fail over to the next endpoint).
+
+import net from "node:net";
+import type { CompiledConfig } from "../config/compile";
+import { pickCluster } from "../router/router";
+import type { Counter, Gauge, StatsStore } from "../stats/stats-store";
+import type { Endpoint } from "../upstream/cluster";
+
+export interface TcpProxyStats {
+  downstream_cx_total: Counter;
+  downstream_cx_active: Gauge;
+  upstream_flush_total: Counter;
+  downstream_cx_no_route: Counter;
+  upstream_cx_connect_fail: Counter;
+}
+
+export function createTcpProxyStats(store: StatsStore, statPrefix: string): TcpProxyStats {
+  const c = (n: string) => store.counter(`tcp.${statPrefix}.${n}`);
+  return {
+    downstream_cx_total: c("downstream_cx_total"),
+    downstream_cx_active: store.gauge(`tcp.${statPrefix}.downstream_cx_active`),
+    upstream_flush_total: c("upstream_flush_total"),
+    downstream_cx_no_route: c("downstream_cx_no_route"),
+    upstream_cx_connect_fail: c("upstream_cx_connect_fail"),
+  };
+}
+
+export function createTcpProxyHandler(listenerName: string, getConfig: () => CompiledConfig, stats: TcpProxyStats) {
+  return (down: net.Socket): void => {
+    stats.downstream_cx_total.value++;
+    stats.downstream_cx_active.value++;
+    down.once("close", () => stats.downstream_cx_active.value--);
+    down.on("error", () => down.destroy());
+    const l = getConfig().listenerByName.get(listenerName);
+    const name = l?.kind === "tcp" ? pickCluster(l.tcp.target, {}) : undefined;
+    const cluster = name ? getConfig().clusters.get(name) : undefined;
+    if (!cluster) {
+      stats.downstream_cx_no_route.value++;
+      return void down.destroy();
+    }
+    down.pause();
+    const tried = new Set<Endpoint>();
+    const connect = () => {
+      let ep: Endpoint | undefined;
+      for (let i = 0; i < cluster.endpoints.length && !ep; i++) {
+        const e = cluster.lb.pick();
+        if (e && !tried.has(e)) ep = e;
+      }
+      if (!ep) return void down.destroy();
+      tried.add(ep);
+      const up = net.connect({ host: ep.host, port: ep.port });
+      const timer = setTimeout(() => up.destroy(new Error("connect timeout")), cluster.connectTimeoutMs);
+      up.once("connect", () => {
+        clearTimeout(timer);
+        up.on("error", () => down.destroy());
+        down.on("close", () => up.destroy());
+        up.on("close", () => down.destroy());
+        down.pipe(up);
+        up.pipe(down);
+        down.resume();
+      });
+      up.once("error", () => {
+        if (up.connecting || !up.remoteAddress) {
+          clearTimeout(timer);
+          stats.upstream_cx_connect_fail.value++;
+          connect();
+        }
+      });
+    };
+    connect();
+  };
+}

@@ -1,0 +1,208 @@
+// The router (Envoy's envoy.filters.http.router): picks the cluster for a forward action, rewrites the path
+// and host, applies header mutations, enforces the route timeout, and retries per the route's retry policy
+// with jittered exponential backoff. Connection failures fail over to the next endpoint, since nothing was
+// sent; requests with a body are never replayed.
+
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { addFlag, type ActiveStream } from "../http/active-stream";
+import { recordResponseStatus } from "../http/hcm-stats";
+import type { FormatContext } from "../http/header-format";
+import { applyHeaderMutation } from "../http/header-mutation";
+import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
+import { sendLocalReply } from "../http/local-reply";
+import type { CompiledCluster, Endpoint } from "../upstream/cluster";
+import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
+import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
+
+export function pickCluster(target: ClusterTarget, headers: IncomingHttpHeaders): string | undefined {
+  switch (target.kind) {
+    case "cluster":
+      return target.name;
+    case "header": {
+      const v = headers[target.header];
+      return Array.isArray(v) ? v[0] : v;
+    }
+    case "weighted": {
+      let r = Math.random() * target.total;
+      for (const c of target.clusters) if ((r -= c.weight) < 0) return c.name;
+      return target.clusters[target.clusters.length - 1]?.name;
+    }
+  }
+}
+
+export function rewritePath(url: string, route: CompiledRoute, action: ForwardAction): string {
+  if (!action.prefixRewrite && !action.regexRewrite) return url;
+  const q = url.indexOf("?");
+  const path = q === -1 ? url : url.slice(0, q);
+  const query = q === -1 ? "" : url.slice(q);
+  let out = path;
+  if (action.regexRewrite) out = path.replace(action.regexRewrite.re, action.regexRewrite.substitution);
+  else if (action.prefixRewrite !== undefined && route.pathKind !== 2) out = action.prefixRewrite + path.slice(route.pathValue.length);
+  return out + query;
+}
+
+export function formatContext(s: ActiveStream): FormatContext {
+  const sock = s.req.socket;
+  return {
+    downstreamRemote: `${sock.remoteAddress ?? ""}:${sock.remotePort ?? 0}`,
+    downstreamLocal: `${sock.localAddress ?? ""}:${sock.localPort ?? 0}`,
+    protocol: `HTTP/${s.req.httpVersion}`,
+    requestHeaders: s.req.headers,
+    startTime: Date.now(),
+    upstreamHost: s.endpoint?.address ?? "",
+    cluster: s.cluster?.name ?? "",
+  };
+}
+
+function hasBody(h: IncomingHttpHeaders): boolean {
+  return h["transfer-encoding"] !== undefined || (h["content-length"] !== undefined && h["content-length"] !== "0");
+}
+
+function backoffMs(p: RetryPolicy, retry: number): number {
+  // Envoy's fully jittered exponential backoff: uniform in [0, base * 2^retry], capped at max.
+  return Math.random() * Math.min(p.maxIntervalMs, p.baseIntervalMs * 2 ** retry);
+}
+
+function retriableStatus(p: RetryPolicy, status: number): boolean {
+  const on = p.retryOn;
+  if (on.has("5xx") && status >= 500) return true;
+  if (on.has("gateway-error") && (status === 502 || status === 503 || status === 504)) return true;
+  if (on.has("retriable-4xx") && status === 409) return true;
+  return on.has("retriable-status-codes") && p.retriableStatusCodes.includes(status);
+}
+
+export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: ForwardAction): void {
+  const { req, res } = s;
+  const name = pickCluster(action.target, req.headers);
+  const cluster = name ? s.config.clusters.get(name) : undefined;
+  if (!cluster) {
+    addFlag(s, "NC");
+    const status = action.target.kind === "header" ? 404 : 503;
+    return sendLocalReply(s, status, name ? `cluster "${name}" not found (route "${route.name}")` : `no cluster: header "${(action.target as { header: string }).header}" is missing (route "${route.name}")`);
+  }
+  s.cluster = cluster;
+  const path = rewritePath(req.url ?? "/", route, action);
+  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress, s.generateRequestId);
+  if (action.hostRewrite) headers.host = action.hostRewrite;
+  const ctx = route.requestHeaders.length || route.responseHeaders.length ? formatContext(s) : undefined;
+  for (const m of route.requestHeaders) applyHeaderMutation(headers, m, ctx!);
+  const body = hasBody(req.headers);
+  const policy = action.retry;
+  let retriesLeft = policy && !body ? policy.numRetries : 0;
+  let retries = 0;
+  const failures: { endpoint: Endpoint; code: string }[] = [];
+
+  if (action.timeoutMs > 0) {
+    s.routeTimer = setTimeout(() => {
+      cluster.stats.upstream_rq_timeout.value++;
+      addFlag(s, "UT");
+      s.upstream?.destroy();
+      if (!res.headersSent) sendLocalReply(s, 504, `upstream request timeout: no response from cluster "${cluster.name}" within ${action.timeoutMs}ms (route "${route.name}")`);
+      else res.destroy();
+    }, action.timeoutMs);
+  }
+
+  const retryLater = () => {
+    retriesLeft--;
+    cluster.stats.upstream_rq_retry.value++;
+    const delay = backoffMs(policy!, retries++);
+    setTimeout(() => {
+      if (!res.destroyed && !res.headersSent) attempt();
+    }, delay);
+  };
+
+  const fail = (f: AttemptFailure, ep: Endpoint) => {
+    if (res.headersSent || res.destroyed) return;
+    if (f.kind === "connect") {
+      failures.push({ endpoint: ep, code: f.code });
+      return attempt();
+    }
+    const retryOn = policy?.retryOn;
+    const wants = f.kind === "reset" ? retryOn?.has("reset") : retryOn?.has("5xx") || retryOn?.has("gateway-error");
+    if (wants && retriesLeft > 0) return retryLater();
+    if (wants && policy) {
+      addFlag(s, "URX");
+      cluster.stats.upstream_rq_retry_limit_exceeded.value++;
+    }
+    if (f.kind === "per-try-timeout") {
+      addFlag(s, "UT");
+      return sendLocalReply(s, 504, `upstream request timeout: ${ep.address} in cluster "${cluster.name}" exceeded the per-try timeout`);
+    }
+    addFlag(s, "UC");
+    sendLocalReply(s, 503, `upstream connect error or disconnect/reset before headers: ${ep.address} in cluster "${cluster.name}" (${f.code})`);
+  };
+
+  const deliver = (upRes: IncomingMessage) => {
+    const status = upRes.statusCode ?? 502;
+    if (res.destroyed) return void upRes.destroy();
+    if (retries > 0) cluster.stats.upstream_rq_retry_success.value++;
+    recordResponseStatus(s.stats, status);
+    const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
+    for (const m of route.responseHeaders) applyHeaderMutation(out, m, ctx!);
+    res.writeHead(status, out);
+    s.tap?.responseInit(status, upRes.headers);
+    if (s.tap) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
+    // pipe() gives backpressure both ways and is much cheaper per request than stream.pipeline. An upstream
+    // reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
+    upRes.once("error", () => {
+      if (!res.destroyed) {
+        addFlag(s, "UR");
+        res.destroy();
+      }
+    });
+    upRes.once("end", () => (s.trailers = upRes.trailers));
+    upRes.pipe(res);
+  };
+
+  const attempt = (): void => {
+    const ep = nextEndpoint(cluster, failures);
+    if (!ep) {
+      if (failures.length === 0) {
+        addFlag(s, "UH");
+        return sendLocalReply(s, 503, `no healthy upstream: cluster "${cluster.name}" has no endpoints`);
+      }
+      addFlag(s, "UF");
+      const tried = failures.map((f) => `${f.endpoint.address} (${f.code})`).join(", ");
+      return sendLocalReply(s, 503, `upstream connect error: no endpoint of cluster "${cluster.name}" answered; tried ${tried}`);
+    }
+    s.endpoint = ep;
+    s.attempts++;
+    if (s.tap && !s.requestInitSent) {
+      s.requestInitSent = true;
+      s.tap.requestInit({ virtualHost: route.virtualHost, route: route.name, cluster: cluster.name, endpoint: ep.address });
+    }
+    s.upstream = startAttempt(s, cluster, ep, { path, headers, perTryTimeoutMs: policy?.perTryTimeoutMs ?? 0, hasBody: body }, {
+      onResponse(upRes) {
+        const status = upRes.statusCode ?? 502;
+        bumpClusterStatus(cluster, status);
+        if (policy && retriableStatus(policy, status)) {
+          if (retriesLeft > 0) {
+            upRes.resume();
+            return retryLater();
+          }
+          addFlag(s, "URX");
+          cluster.stats.upstream_rq_retry_limit_exceeded.value++;
+        }
+        deliver(upRes);
+      },
+      onFailure: (f) => fail(f, ep),
+    });
+  };
+  attempt();
+}
+
+function nextEndpoint(cluster: CompiledCluster, failures: { endpoint: Endpoint }[]): Endpoint | undefined {
+  for (let i = 0; i < cluster.endpoints.length; i++) {
+    const ep = cluster.lb.pick();
+    if (ep && !failures.some((f) => f.endpoint === ep)) return ep;
+  }
+  return undefined;
+}
+
+function bumpClusterStatus(cluster: CompiledCluster, status: number): void {
+  const st = cluster.stats;
+  if (status >= 500) st.upstream_rq_5xx.value++;
+  else if (status >= 400) st.upstream_rq_4xx.value++;
+  else if (status >= 300) st.upstream_rq_3xx.value++;
+  else if (status >= 200) st.upstream_rq_2xx.value++;
+}

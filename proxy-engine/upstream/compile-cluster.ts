@@ -1,0 +1,97 @@
+// Compiles an Envoy Cluster (STATIC with an inline load_assignment, or EDS fed by a ClusterLoadAssignment)
+// into a CompiledCluster. Load balancing policies beyond ROUND_ROBIN arrive with the upstream issue and are
+// refused by name until then, never silently replaced.
+
+import net from "node:net";
+import { Cluster_DiscoveryType, Cluster_LbPolicy, type Cluster } from "../../proto/gen/envoy/config/cluster/v3/cluster_pb";
+import type { SocketAddress } from "../../proto/gen/envoy/config/core/v3/address_pb";
+import { HealthStatus } from "../../proto/gen/envoy/config/core/v3/health_check_pb";
+import type { ClusterLoadAssignment } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
+import { ConfigError, type ConfigIssue } from "../config/config-error";
+import { createRoundRobin } from "../lb/round-robin/round-robin";
+import { durationToMs } from "../router/compile-route-config";
+import type { StatsStore } from "../stats/stats-store";
+import { clusterStats, createHostStats, type CompiledCluster, type Endpoint } from "./cluster";
+import type { PoolRegistry } from "./pool-registry";
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+/** Hosts in these EDS states take no traffic (Envoy excludes them from load balancing). */
+const EXCLUDED = new Set([HealthStatus.UNHEALTHY, HealthStatus.DRAINING, HealthStatus.TIMEOUT]);
+
+export interface ClusterDeps {
+  pools: PoolRegistry;
+  stats: StatsStore;
+  loadAssignments: ReadonlyMap<string, ClusterLoadAssignment>;
+}
+
+export function socketAddressOf(a: SocketAddress | undefined, path: string, issues: ConfigIssue[], requireIp: boolean): { host: string; port: number } | undefined {
+  if (!a || !a.address) {
+    issues.push({ path: `${path}.address`, message: "is required" });
+    return undefined;
+  }
+  if (requireIp && net.isIP(a.address) === 0) {
+    issues.push({ path: `${path}.address`, message: `"${a.address}" is not an IP address (STATIC and EDS endpoints need IP literals)` });
+    return undefined;
+  }
+  const ps = a.portSpecifier;
+  if (ps.case !== "portValue" || ps.value > 65535) {
+    issues.push({ path: `${path}.port_value`, message: ps.case === "namedPort" ? "named ports are not supported" : "must be a port number in [0, 65535]" });
+    return undefined;
+  }
+  return { host: a.address, port: ps.value };
+}
+
+function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIssue[]): Endpoint[] {
+  const out: Endpoint[] = [];
+  cla.endpoints.forEach((group, gi) => {
+    group.lbEndpoints.forEach((e, ei) => {
+      const p = `${path}.endpoints[${gi}].lb_endpoints[${ei}]`;
+      if (e.hostIdentifier.case !== "endpoint") return void issues.push({ path: p, message: "endpoint is required" });
+      const sa = e.hostIdentifier.value.address?.address;
+      if (sa?.case !== "socketAddress") return void issues.push({ path: `${p}.endpoint.address`, message: "socket_address is required" });
+      const addr = socketAddressOf(sa.value, `${p}.endpoint.address.socket_address`, issues, true);
+      if (!addr || EXCLUDED.has(e.healthStatus)) return;
+      out.push({
+        ...addr,
+        address: `${addr.host}:${addr.port}`,
+        weight: e.loadBalancingWeight ?? 1,
+        locality: { region: group.locality?.region ?? "", zone: group.locality?.zone ?? "", subZone: group.locality?.subZone ?? "" },
+        edsHealth: HealthStatus[e.healthStatus] ?? "UNKNOWN",
+        stats: createHostStats(),
+      });
+    });
+  });
+  return out;
+}
+
+export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): CompiledCluster {
+  const issues: ConfigIssue[] = [];
+  if (!c.name) issues.push({ path: `${path}.name`, message: "is required" });
+  const dt = c.clusterDiscoveryType;
+  const type = dt.case === "type" ? dt.value : dt.case === undefined ? Cluster_DiscoveryType.STATIC : undefined;
+  if (type !== Cluster_DiscoveryType.STATIC && type !== Cluster_DiscoveryType.EDS) {
+    issues.push({ path: `${path}.type`, message: `cluster type ${type === undefined ? dt.case : Cluster_DiscoveryType[type]} is not supported yet (STATIC, EDS)` });
+  }
+  if (c.lbPolicy !== Cluster_LbPolicy.ROUND_ROBIN) issues.push({ path: `${path}.lb_policy`, message: `${Cluster_LbPolicy[c.lbPolicy] ?? c.lbPolicy} is not supported yet (ROUND_ROBIN)` });
+  const connectTimeoutMs = durationToMs(c.connectTimeout) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (connectTimeoutMs <= 0) issues.push({ path: `${path}.connect_timeout`, message: "must be greater than 0" });
+  let endpoints: Endpoint[] = [];
+  if (type === Cluster_DiscoveryType.EDS) {
+    const serviceName = c.edsClusterConfig?.serviceName || c.name;
+    const cla = deps.loadAssignments.get(serviceName);
+    if (cla) endpoints = endpointsOf(cla, `load_assignments[${serviceName}]`, issues);
+  } else if (c.loadAssignment) {
+    endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues);
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return {
+    name: c.name,
+    type: type === Cluster_DiscoveryType.EDS ? "EDS" : "STATIC",
+    lbPolicy: "ROUND_ROBIN",
+    endpoints,
+    lb: createRoundRobin(endpoints),
+    agent: deps.pools.agentFor(c.name),
+    connectTimeoutMs,
+    stats: clusterStats(deps.stats.counter, c.name),
+  };
+}
