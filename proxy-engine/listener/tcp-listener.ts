@@ -6,7 +6,8 @@ import type { RunningListener } from "./running-listener";
 
 export function createTcpListener(name: string, host: string, port: number, onConnection: (s: net.Socket) => void): RunningListener {
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
+  // Half-open: a client that shuts down its sending side still gets the rest of the response.
+  const server = net.createServer({ allowHalfOpen: true }, (s) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
     onConnection(s);

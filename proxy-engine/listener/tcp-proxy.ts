@@ -49,7 +49,7 @@ export function createTcpProxyHandler(listenerName: string, getConfig: () => Com
       }
       if (!ep) return void down.destroy();
       tried.add(ep);
-      const up = net.connect({ host: ep.host, port: ep.port });
+      const up = net.connect({ host: ep.host, port: ep.port, allowHalfOpen: true });
       const timer = setTimeout(() => up.destroy(new Error("connect timeout")), cluster.connectTimeoutMs);
       up.once("connect", () => {
         clearTimeout(timer);
