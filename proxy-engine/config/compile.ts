@@ -60,7 +60,7 @@ export function compileResources(res: ResourcesWithOrigin, version: string, deps
   res.listeners.forEach((l, i) => {
     const path = `${pre}listeners[${i}]`;
     collect(issues, () => {
-      const listener = compileListener(l, path, { routeConfigs, knownClusters });
+      const listener = compileListener(l, path, { routeConfigs, knownClusters, stats: deps.stats });
       if (listenerByName.has(listener.name)) throw new ConfigError([{ path: `${path}.name`, message: `duplicate listener name "${listener.name}"` }]);
       const at = `${listener.host}:${listener.port}`;
       if (listener.port !== 0 && bound.has(at)) throw new ConfigError([{ path: `${path}.address`, message: `${at} is already used by listener "${bound.get(at)}"` }]);

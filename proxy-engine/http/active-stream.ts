@@ -5,6 +5,7 @@ import type { CompiledConfig } from "../config/compile";
 import type { CompiledRoute, CompiledVirtualHost } from "../router/route-table";
 import type { CompiledCluster, Endpoint } from "../upstream/cluster";
 import type { StreamTap } from "../tap/stream-tap";
+import type { FilterContext, StreamFilter } from "./filters/stream-filter";
 import type { HcmStats } from "./hcm-stats";
 
 export interface ActiveStream {
@@ -13,6 +14,10 @@ export interface ActiveStream {
   /** The config version this request started on; it finishes on it even if a swap happens meanwhile. */
   config: CompiledConfig;
   stats: HcmStats;
+  /** The connection manager's stream filters (shared, not per request). */
+  filters: readonly StreamFilter[];
+  /** Set when the stream has filters: the context their phases share. */
+  filterContext: (FilterContext & { parked?: () => void }) | undefined;
   startedAt: number;
   virtualHost: CompiledVirtualHost | undefined;
   route: CompiledRoute | undefined;

@@ -13,6 +13,7 @@ import type { TapRegistry } from "../tap/registry";
 import { beginStreamTap } from "../tap/stream-tap";
 import { unmapIpv4 } from "../tap/match";
 import { addFlag, type ActiveStream } from "./active-stream";
+import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
 import type { HcmStats } from "./hcm-stats";
 import { applyHeaderMutation } from "./header-mutation";
 import { sendLocalReply } from "./local-reply";
@@ -70,16 +71,17 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       scheme: "http",
       headers: req.headers,
     };
-    const virtualHost = hcm?.routeTable ? findVirtualHost(hcm.routeTable, input.authority) : undefined;
-    const route = virtualHost ? findRoute(virtualHost, input) : undefined;
+    const filters = hcm?.filters ?? NO_FILTERS;
     const s: ActiveStream = {
       req,
       res,
       config,
       stats,
+      filters,
+      filterContext: undefined,
       startedAt: performance.now(),
-      virtualHost,
-      route,
+      virtualHost: undefined,
+      route: undefined,
       cluster: undefined,
       endpoint: undefined,
       upstream: undefined,
@@ -119,12 +121,46 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       });
     }
     res.once("close", () => onClose(s));
+    if (filters.length === 0) {
+      matchRoute(s, input);
+      return act(s, input);
+    }
+    const ctx: FilterContext & { parked?: () => void } = {
+      s,
+      input,
+      reply(status, body, flag, headers) {
+        if (flag) addFlag(s, flag);
+        sendLocalReply(s, status, body, headers);
+      },
+      resume() {
+        const p = ctx.parked;
+        ctx.parked = undefined;
+        p?.();
+      },
+    };
+    s.filterContext = ctx;
+    runPhase(filters, "beforeRoute", ctx, () => {
+      matchRoute(s, input);
+      runPhase(filters, "afterRoute", ctx, () => act(s, input), () => matchRoute(s, input));
+    });
+  };
 
+  function matchRoute(s: ActiveStream, input: MatchInput): void {
+    const l = s.config.listenerByName.get(opts.listenerName);
+    const table = l?.kind === "http" ? l.hcm.routeTable : undefined;
+    s.virtualHost = table ? findVirtualHost(table, input.authority) : undefined;
+    s.route = s.virtualHost ? findRoute(s.virtualHost, input) : undefined;
+  }
+
+  function act(s: ActiveStream, input: MatchInput): void {
+    const { route, virtualHost } = s;
     if (!route) {
       stats.no_route.value++;
       addFlag(s, "NR");
-      if (hcm && !hcm.routeTable) return sendLocalReply(s, 404, `no route: route configuration "${hcm.rdsName ?? ""}" has not been received yet (listener "${opts.listenerName}")`);
+      const l = s.config.listenerByName.get(opts.listenerName);
+      if (l?.kind === "http" && !l.hcm.routeTable) return sendLocalReply(s, 404, `no route: route configuration "${l.hcm.rdsName ?? ""}" has not been received yet (listener "${opts.listenerName}")`);
       const where = virtualHost ? `virtual host "${virtualHost.name}"` : `any virtual host for authority "${input.authority}"`;
+      const url = input.query ? `${input.path}?${input.query}` : input.path;
       return sendLocalReply(s, 404, `no route matched ${input.method} ${url} in ${where} (listener "${opts.listenerName}")`);
     }
     const action = route.action;
@@ -132,8 +168,10 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     const extra = route.responseHeaders.length ? responseMutations(s, route) : undefined;
     if (action.kind === "direct") return sendLocalReply(s, action.status, action.body, extra);
     sendLocalReply(s, action.status, undefined, { ...extra, location: redirectLocation(action, input, route.pathKind === PATH_PREFIX ? route.pathValue : "") });
-  };
+  }
 }
+
+const NO_FILTERS: readonly StreamFilter[] = [];
 
 function responseMutations(s: ActiveStream, route: CompiledRoute): Record<string, string | string[] | number> {
   const out = {};

@@ -22,7 +22,9 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string | B
   // Drain whatever body the client still sends, so the connection stays usable.
   req.resume();
   const payload = body === undefined ? undefined : typeof body === "string" ? Buffer.from(`${body}\n`) : body;
-  res.writeHead(status, { ...(payload ? { "content-type": "text/plain; charset=utf-8" } : {}), ...headers, "content-length": payload?.length ?? 0 });
+  const out: OutgoingHttpHeaders = { ...(payload ? { "content-type": "text/plain; charset=utf-8" } : {}), ...headers, "content-length": payload?.length ?? 0 };
+  for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
+  res.writeHead(status, out);
   const send = req.method === "HEAD" ? undefined : payload;
   res.end(send);
   s.responseBytes += send?.length ?? 0;

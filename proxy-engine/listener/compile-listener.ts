@@ -12,10 +12,12 @@ import { typeRegistry } from "../config/type-registry";
 import { compileRouteConfig } from "../router/compile-route-config";
 import type { ClusterTarget, CompiledRouteTable } from "../router/route-table";
 import { socketAddressOf } from "../upstream/compile-cluster";
+import { compileHttpFilters } from "../http/filters/compile-http-filters";
+import type { StreamFilter } from "../http/filters/stream-filter";
+import type { StatsStore } from "../stats/stats-store";
 
 export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
 export const TCP_PROXY_FILTER = "envoy.filters.network.tcp_proxy";
-export const ROUTER_FILTER = "envoy.filters.http.router";
 
 export interface CompiledHcm {
   statPrefix: string;
@@ -23,6 +25,8 @@ export interface CompiledHcm {
   routeTable: CompiledRouteTable | undefined;
   rdsName: string | undefined;
   generateRequestId: boolean;
+  /** Stream filters in configuration order (the router is the forward action, not a filter). */
+  filters: StreamFilter[];
 }
 
 interface ListenerBase {
@@ -36,6 +40,7 @@ export type CompiledListener = (ListenerBase & { kind: "http"; hcm: CompiledHcm 
 export interface ListenerDeps {
   routeConfigs: ReadonlyMap<string, RouteConfiguration>;
   knownClusters: ReadonlySet<string>;
+  stats: StatsStore;
 }
 
 export function compileListener(l: Listener, path: string, deps: ListenerDeps): CompiledListener {
@@ -75,15 +80,13 @@ export function compileListener(l: Listener, path: string, deps: ListenerDeps): 
 function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps): CompiledHcm {
   const issues: ConfigIssue[] = [];
   if (!h.statPrefix) issues.push({ path: `${path}.stat_prefix`, message: "is required" });
-  const routers = h.httpFilters.filter((f) => f.name === ROUTER_FILTER || f.configType.case === "typedConfig" && f.configType.value.typeUrl.endsWith(".router.v3.Router"));
-  const lastFilter = h.httpFilters[h.httpFilters.length - 1];
-  if (h.httpFilters.length > 0 && (routers.length !== 1 || routers[0] !== lastFilter)) {
-    issues.push({ path: `${path}.http_filters`, message: `${ROUTER_FILTER} must be the last http filter, exactly once` });
+  let filters: StreamFilter[] = [];
+  try {
+    filters = compileHttpFilters(h.httpFilters, `${path}.http_filters`, deps.stats, h.statPrefix);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
   }
-  h.httpFilters.forEach((f, i) => {
-    if (routers.includes(f) || f.isOptional) return;
-    issues.push({ path: `${path}.http_filters[${i}]`, message: `http filter "${f.name}" is not supported yet (mark it is_optional to skip it)` });
-  });
   let routeTable: CompiledRouteTable | undefined;
   let rdsName: string | undefined;
   const rs = h.routeSpecifier;
@@ -111,7 +114,7 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     issues.push({ path, message: "one of route_config or rds is required" });
   }
   if (issues.length) throw new ConfigError(issues);
-  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true };
+  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters };
 }
 
 function compileTcpProxy(t: TcpProxy, path: string, deps: ListenerDeps): { statPrefix: string; target: ClusterTarget } {

@@ -2,7 +2,8 @@
 // actions (cluster, weighted_clusters, cluster_header, redirect, direct_response), rewrites, timeouts,
 // retry policies and header mutations. Every problem is reported with its field path.
 
-import type { Duration } from "@bufbuild/protobuf/wkt";
+import type { Message } from "@bufbuild/protobuf";
+import { anyUnpack, type Any, type Duration } from "@bufbuild/protobuf/wkt";
 import type { DataSource } from "../../proto/gen/envoy/config/core/v3/base_pb";
 import type { RouteConfiguration } from "../../proto/gen/envoy/config/route/v3/route_pb";
 import {
@@ -28,6 +29,7 @@ import {
   type RouteAction,
 } from "./route-table";
 import { compileSafeRegex, RegexError } from "./safe-regex";
+import { typeRegistry } from "../config/type-registry";
 import { regexOrError } from "./string-matcher";
 
 /** Envoy's default route timeout. */
@@ -66,7 +68,7 @@ export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: R
   const seen = new Set<string>();
   rc.virtualHosts.forEach((vhIn, vi) => {
     const vpath = `${path}.virtual_hosts[${vi}]`;
-    const vh = compileVirtualHost(vhIn, vpath, issues, { rcReq, rcResp, knownClusters: validate });
+    const vh = compileVirtualHost(vhIn, vpath, issues, { perFilter: new Map(), rcReq, rcResp, knownClusters: validate });
     if (vhIn.domains.length === 0) issues.push({ path: `${vpath}.domains`, message: "at least one domain is required" });
     vhIn.domains.forEach((d, di) => {
       const domain = d.toLowerCase();
@@ -85,6 +87,7 @@ export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: R
 }
 
 interface Inherited {
+  perFilter: ReadonlyMap<string, Message>;
   rcReq: HeaderMutation | undefined;
   rcResp: HeaderMutation | undefined;
   knownClusters: ReadonlySet<string> | undefined;
@@ -95,9 +98,10 @@ function compileVirtualHost(vh: VirtualHost, path: string, issues: ConfigIssue[]
   const vhReq = collect(issues, () => compileHeaderMutation(vh.requestHeadersToAdd, vh.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
   const vhResp = collect(issues, () => compileHeaderMutation(vh.responseHeadersToAdd, vh.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
   const vhRetry = vh.retryPolicy ? collect(issues, () => compileRetryPolicy(vh.retryPolicy!, `${path}.retry_policy`)) : undefined;
+  const vhInh = { ...inh, perFilter: collect(issues, () => unpackPerFilter(vh.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter)) ?? inh.perFilter };
   const routes: CompiledRoute[] = [];
   vh.routes.forEach((r, ri) => {
-    const route = collect(issues, () => compileRoute(r, `${path}.routes[${ri}]`, vh.name, vhRetry, inh));
+    const route = collect(issues, () => compileRoute(r, `${path}.routes[${ri}]`, vh.name, vhRetry, vhInh));
     if (!route) return;
     route.requestHeaders.push(...[vhReq, inh.rcReq].filter((m): m is HeaderMutation => m !== undefined));
     route.responseHeaders.push(...[vhResp, inh.rcResp].filter((m): m is HeaderMutation => m !== undefined));
@@ -151,7 +155,8 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
   const action = collect(issues, () => compileAction(r, path, vhRetry, inh));
   const req = collect(issues, () => compileHeaderMutation(r.requestHeadersToAdd, r.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
   const resp = collect(issues, () => compileHeaderMutation(r.responseHeadersToAdd, r.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
-  if (issues.length || !action) throw new ConfigError(issues);
+  const perFilterConfig = collect(issues, () => unpackPerFilter(r.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter));
+  if (issues.length || !action || !perFilterConfig) throw new ConfigError(issues);
   return {
     name: r.name || `${vhName}/${path.slice(path.lastIndexOf("[") + 1, -1)}`,
     virtualHost: vhName,
@@ -164,7 +169,20 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
     action,
     requestHeaders: req ? [req] : [],
     responseHeaders: resp ? [resp] : [],
+    perFilterConfig,
   };
+}
+
+function unpackPerFilter(cfg: { [key: string]: Any }, path: string, inherited: ReadonlyMap<string, Message>): ReadonlyMap<string, Message> {
+  const names = Object.keys(cfg);
+  if (names.length === 0) return inherited;
+  const out = new Map(inherited);
+  for (const name of names) {
+    const m = anyUnpack(cfg[name]!, typeRegistry);
+    if (!m) throw new ConfigError([{ path: `${path}[${name}]`, message: `unknown type ${cfg[name]!.typeUrl}` }]);
+    out.set(name, m);
+  }
+  return out;
 }
 
 function compileAction(r: Route, path: string, vhRetry: RetryPolicy | undefined, inh: Inherited): RouteAction {

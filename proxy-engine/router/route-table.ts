@@ -2,6 +2,7 @@
 // then routes tried in order. Built once per config version; matching a request allocates nothing beyond
 // what its conditions need.
 
+import type { Message } from "@bufbuild/protobuf";
 import type { HeaderMutation } from "../http/header-mutation";
 import type { MatchInput, RequestPredicate } from "./request-matcher";
 
@@ -71,6 +72,8 @@ export interface CompiledRoute {
   /** Mutations in the order they apply: route, virtual host, route configuration. */
   requestHeaders: HeaderMutation[];
   responseHeaders: HeaderMutation[];
+  /** typed_per_filter_config by filter name, unpacked; the route's entries override the virtual host's. */
+  perFilterConfig: ReadonlyMap<string, Message>;
 }
 
 export interface CompiledVirtualHost {

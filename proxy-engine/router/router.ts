@@ -12,6 +12,7 @@ import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/heade
 import { sendLocalReply } from "../http/local-reply";
 import type { CompiledCluster, Endpoint } from "../upstream/cluster";
 import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
+import { runPhase } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
 
 export function pickCluster(target: ClusterTarget, headers: IncomingHttpHeaders): string | undefined {
@@ -139,6 +140,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     recordResponseStatus(s.stats, status);
     const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
     for (const m of route.responseHeaders) applyHeaderMutation(out, m, ctx!);
+    for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
     res.writeHead(status, out);
     s.tap?.responseInit(status, upRes.headers);
     if (s.tap) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
@@ -171,6 +173,14 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
       s.requestInitSent = true;
       s.tap.requestInit({ virtualHost: route.virtualHost, route: route.name, cluster: cluster.name, endpoint: ep.address });
     }
+    if (s.filterContext) {
+      const ctx = s.filterContext;
+      return runPhase(s.filters, "afterChooseHost", ctx, () => send(ep));
+    }
+    send(ep);
+  };
+
+  const send = (ep: Endpoint): void => {
     s.upstream = startAttempt(s, cluster, ep, { path, headers, perTryTimeoutMs: policy?.perTryTimeoutMs ?? 0, hasBody: body }, {
       onResponse(upRes) {
         const status = upRes.statusCode ?? 502;

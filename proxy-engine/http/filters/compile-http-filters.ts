@@ -1,0 +1,58 @@
+// Builds a connection manager's stream filters from its http_filters list (the router, always last, is
+// not a filter object: it is the forward action itself). Unknown filters are refused unless is_optional.
+
+import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import type { HttpFilter } from "../../../proto/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb";
+import type { HTTPFault } from "../../../proto/gen/envoy/extensions/filters/http/fault/v3/fault_pb";
+import type { HeaderMutation } from "../../../proto/gen/envoy/extensions/filters/http/header_mutation/v3/header_mutation_pb";
+import type { LocalRateLimit } from "../../../proto/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb";
+import { ConfigError, type ConfigIssue } from "../../config/config-error";
+import { typeRegistry } from "../../config/type-registry";
+import type { StatsStore } from "../../stats/stats-store";
+import { CORS_TYPE, createCorsFilter } from "./cors/cors-filter";
+import { createFaultFilter, FAULT_TYPE } from "./fault/fault-filter";
+import { createHeaderMutationFilter, HEADER_MUTATION_TYPE } from "./header-mutation/header-mutation-filter";
+import { createLocalRateLimitFilter, LOCAL_RATELIMIT_TYPE } from "./local-ratelimit/local-ratelimit-filter";
+import type { StreamFilter } from "./stream-filter";
+
+export const ROUTER_TYPE = "envoy.extensions.filters.http.router.v3.Router";
+export const ROUTER_FILTER = "envoy.filters.http.router";
+
+export function compileHttpFilters(filters: HttpFilter[], path: string, stats: StatsStore, statPrefix: string): StreamFilter[] {
+  const issues: ConfigIssue[] = [];
+  const out: StreamFilter[] = [];
+  const isRouter = (f: HttpFilter) => f.name === ROUTER_FILTER || (f.configType.case === "typedConfig" && f.configType.value.typeUrl.endsWith(`/${ROUTER_TYPE}`));
+  const last = filters[filters.length - 1];
+  if (filters.length > 0 && (filters.filter(isRouter).length !== 1 || !isRouter(last!))) {
+    issues.push({ path, message: `${ROUTER_FILTER} must be the last http filter, exactly once` });
+  }
+  filters.forEach((f, i) => {
+    if (isRouter(f)) return;
+    const p = `${path}[${i}]`;
+    const tc = f.configType.case === "typedConfig" ? f.configType.value : undefined;
+    const msg = tc ? anyUnpack(tc, typeRegistry) : undefined;
+    try {
+      switch (msg?.$typeName) {
+        case FAULT_TYPE:
+          out.push(createFaultFilter(msg as HTTPFault, `${p}.typed_config`, stats, statPrefix));
+          return;
+        case LOCAL_RATELIMIT_TYPE:
+          out.push(createLocalRateLimitFilter(msg as LocalRateLimit, `${p}.typed_config`, stats));
+          return;
+        case HEADER_MUTATION_TYPE:
+          out.push(createHeaderMutationFilter(msg as HeaderMutation, `${p}.typed_config`));
+          return;
+        case CORS_TYPE:
+          out.push(createCorsFilter());
+          return;
+      }
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      issues.push(...e.issues);
+      return;
+    }
+    if (!f.isOptional) issues.push({ path: p, message: `http filter "${f.name}"${tc ? ` (${tc.typeUrl})` : ""} is not supported yet (mark it is_optional to skip it)` });
+  });
+  if (issues.length) throw new ConfigError(issues);
+  return out;
+}

@@ -1,0 +1,71 @@
+// envoy.filters.http.fault: injects delays and aborts for a percentage of requests (or as the
+// x-envoy-fault-* request headers ask, when the config allows it), limited by max_active_faults.
+// Flags: DI for an injected delay, FI for an injected abort.
+
+import { HTTPFaultSchema, type HTTPFault } from "../../../../proto/gen/envoy/extensions/filters/http/fault/v3/fault_pb";
+import { ConfigError } from "../../../config/config-error";
+import { durationToMs } from "../../../router/compile-route-config";
+import { compileHeaderMatcher, fractionOf, type RequestPredicate } from "../../../router/request-matcher";
+import type { StatsStore } from "../../../stats/stats-store";
+import { addFlag } from "../../active-stream";
+import type { StreamFilter } from "../stream-filter";
+
+export const FAULT_FILTER = "envoy.filters.http.fault";
+export const FAULT_TYPE = HTTPFaultSchema.typeName;
+
+export function createFaultFilter(cfg: HTTPFault, path: string, stats: StatsStore, statPrefix: string): StreamFilter {
+  const delay = cfg.delay;
+  const abort = cfg.abort;
+  const delayMs = delay?.faultDelaySecifier.case === "fixedDelay" ? durationToMs(delay.faultDelaySecifier.value) : undefined;
+  const headerDelay = delay?.faultDelaySecifier.case === "headerDelay";
+  const delayP = fractionOf(delay?.percentage);
+  const et = abort?.errorType;
+  if (et?.case === "grpcStatus") throw new ConfigError([{ path: `${path}.abort.grpc_status`, message: "gRPC aborts are not supported yet; use http_status" }]);
+  const abortStatus = et?.case === "httpStatus" ? et.value : undefined;
+  if (abortStatus !== undefined && (abortStatus < 200 || abortStatus > 599)) throw new ConfigError([{ path: `${path}.abort.http_status`, message: `must be in [200, 599], got ${abortStatus}` }]);
+  const headerAbort = et?.case === "headerAbort";
+  const abortP = fractionOf(abort?.percentage);
+  const conditions: RequestPredicate[] = cfg.headers.map((h, i) => compileHeaderMatcher(h, `${path}.headers[${i}]`));
+  const maxActive = cfg.maxActiveFaults ?? Infinity;
+  let active = 0;
+  const injectedDelays = stats.counter(`http.${statPrefix}.fault.delays_injected`);
+  const injectedAborts = stats.counter(`http.${statPrefix}.fault.aborts_injected`);
+  const overflow = stats.counter(`http.${statPrefix}.fault.faults_overflow`);
+
+  return {
+    name: FAULT_FILTER,
+    afterRoute(ctx) {
+      const h = ctx.input.headers;
+      if (cfg.upstreamCluster && ctx.s.route?.action.kind === "forward" && ctx.s.route.action.target.kind === "cluster" && ctx.s.route.action.target.name !== cfg.upstreamCluster) return "continue";
+      if (!conditions.every((c) => c(ctx.input))) return "continue";
+      const abortCode = headerAbort ? Number(h["x-envoy-fault-abort-request"]) || undefined : abortStatus;
+      const wantAbort = abortCode !== undefined && Math.random() < abortP;
+      const d = headerDelay ? Number(h["x-envoy-fault-delay-request"]) || undefined : delayMs;
+      const wantDelay = d !== undefined && d > 0 && Math.random() < delayP;
+      if (!wantAbort && !wantDelay) return "continue";
+      if (active >= maxActive) {
+        overflow.value++;
+        return "continue";
+      }
+      const doAbort = () => {
+        injectedAborts.value++;
+        ctx.reply(abortCode!, "fault filter abort", "FI");
+      };
+      if (!wantDelay) {
+        doAbort();
+        return "stop";
+      }
+      active++;
+      injectedDelays.value++;
+      addFlag(ctx.s, "DI");
+      const t = setTimeout(() => {
+        active--;
+        if (ctx.s.res.destroyed) return;
+        if (wantAbort) doAbort();
+        else ctx.resume();
+      }, d);
+      ctx.s.res.once("close", () => clearTimeout(t));
+      return "stop";
+    },
+  };
+}
