@@ -32,6 +32,8 @@ export const ENVOY_FILES = [
   "envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto",
   "envoy/extensions/filters/http/header_mutation/v3/header_mutation.proto",
   "envoy/admin/v3/config_dump.proto",
+  "envoy/extensions/access_loggers/file/v3/file.proto",
+  "envoy/extensions/access_loggers/stream/v3/stream.proto",
 ];
 
 const work = mkdtempSync(path.join(tmpdir(), "meshdash-gen-"));

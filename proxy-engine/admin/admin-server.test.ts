@@ -42,7 +42,11 @@ describe("admin API", () => {
     expect(await (await fetch(`${base}/ready`)).text()).toBe("LIVE\n");
     expect(await (await fetch(`${base}/clusters`)).text()).toContain("a::127.0.0.1:9::health_flags::healthy");
     const prom = await (await fetch(`${base}/stats/prometheus`)).text();
-    for (const line of prom.trim().split("\n")) expect(line).toMatch(/^(# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge)|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"\})? -?\d+(\.\d+)?)$/);
+    const label = '[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"';
+    const sample = new RegExp(`^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{${label}(,${label})*\\})? -?\\d+(\\.\\d+)?$`);
+    for (const line of prom.trim().split("\n")) expect(line).toMatch(line.startsWith("#") ? /^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram)$/ : sample);
+    expect(prom).toContain("# TYPE envoy_http_downstream_rq_time histogram");
+    expect(prom).toMatch(/envoy_http_downstream_rq_time_bucket\{envoy_http_conn_manager_prefix="ingress",le="\+Inf"\} 0/);
     expect(prom).toContain('envoy_http_downstream_rq_total{envoy_http_conn_manager_prefix="ingress"} 0');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
     expect((await fetch(`${base}/logging`, { method: "POST" })).status).toBe(405);

@@ -13,6 +13,8 @@ import { ListenerSchema } from "../../proto/gen/envoy/config/listener/v3/listene
 import { RouteConfigurationSchema } from "../../proto/gen/envoy/config/route/v3/route_pb";
 import { ClusterSchema } from "../../proto/gen/envoy/config/cluster/v3/cluster_pb";
 import { ClusterLoadAssignmentSchema } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
+import { FileAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/file/v3/file_pb";
+import { StderrAccessLogSchema, StdoutAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/stream/v3/stream_pb";
 
 export const TYPED_CONFIGS: DescMessage[] = [
   HttpConnectionManagerSchema,
@@ -28,6 +30,9 @@ export const TYPED_CONFIGS: DescMessage[] = [
   RouteConfigurationSchema,
   ClusterSchema,
   ClusterLoadAssignmentSchema,
+  FileAccessLogSchema,
+  StdoutAccessLogSchema,
+  StderrAccessLogSchema,
 ];
 
 export const typeRegistry = createRegistry(...TYPED_CONFIGS);

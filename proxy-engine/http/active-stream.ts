@@ -1,12 +1,13 @@
 // The state of one downstream request as it moves through the connection manager and the router.
 
-import type { ClientRequest, IncomingMessage, ServerResponse } from "node:http";
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { CompiledConfig } from "../config/compile";
 import type { CompiledRoute, CompiledVirtualHost } from "../router/route-table";
 import type { CompiledCluster, Endpoint } from "../upstream/cluster";
 import type { StreamTap } from "../tap/stream-tap";
 import type { FilterContext, StreamFilter } from "./filters/stream-filter";
 import type { HcmStats } from "./hcm-stats";
+import type { AccessLogger } from "./access-log/access-logger";
 
 export interface ActiveStream {
   req: IncomingMessage;
@@ -16,6 +17,8 @@ export interface ActiveStream {
   stats: HcmStats;
   /** The connection manager's stream filters (shared, not per request). */
   filters: readonly StreamFilter[];
+  /** The connection manager's access loggers (shared). */
+  accessLogs: readonly AccessLogger[];
   /** Set when the stream has filters: the context their phases share. */
   filterContext: (FilterContext & { parked?: () => void }) | undefined;
   startedAt: number;
@@ -34,6 +37,11 @@ export interface ActiveStream {
   /** Envoy response flags, comma-separated (NR, UH, UF, UT, UC, UR, URX, NC, DC). */
   responseFlags: string;
   responseBytes: number;
+  /** Status and headers as sent downstream (for stats and access logs). */
+  status: number;
+  responseHeaders: OutgoingHttpHeaders | undefined;
+  /** When the last upstream attempt started (performance.now()). */
+  upstreamStartedAt: number;
   trailers: IncomingMessage["trailers"] | undefined;
 }
 

@@ -13,6 +13,8 @@ import type { TapRegistry } from "../tap/registry";
 import { beginStreamTap } from "../tap/stream-tap";
 import { unmapIpv4 } from "../tap/match";
 import { addFlag, type ActiveStream } from "./active-stream";
+import type { AccessLogger } from "./access-log/access-logger";
+import type { LogRecord } from "./access-log/access-log-format";
 import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
 import type { HcmStats } from "./hcm-stats";
 import { applyHeaderMutation } from "./header-mutation";
@@ -38,6 +40,19 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
   function onClose(s: ActiveStream): void {
     stats.downstream_rq_active.value--;
     clearTimeout(s.routeTimer);
+    const now = performance.now();
+    stats.downstream_rq_time.record(now - s.startedAt);
+    if (s.cluster && s.upstreamStartedAt) s.cluster.stats.upstream_rq_time.record(now - s.upstreamStartedAt);
+    const rs = s.route?.stats;
+    if (rs) {
+      rs.upstream_rq_total.value++;
+      const st = s.status;
+      if (st >= 500 || st === 0) rs.upstream_rq_5xx.value++;
+      else if (st >= 400) rs.upstream_rq_4xx.value++;
+      else if (st >= 300) rs.upstream_rq_3xx.value++;
+      else rs.upstream_rq_2xx.value++;
+      rs.upstream_rq_time.record(now - s.startedAt);
+    }
     if (!s.res.writableFinished) {
       if (!s.responseFlags.includes("UR") && !s.responseFlags.includes("UT")) {
         addFlag(s, "DC");
@@ -53,6 +68,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       const reset = s.res.writableFinished ? undefined : s.responseFlags.includes("DC") ? RESET_CANCEL : RESET_INTERNAL;
       s.tap.responseEnd({ responseBytes: s.responseBytes, responseFlags: s.responseFlags, trailers: s.trailers, resetErrorCode: reset, grpcStatus: grpcStatusOf(s) });
     }
+    if (s.accessLogs.length !== 0) writeAccessLogs(s.accessLogs, s, now);
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -78,6 +94,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       config,
       stats,
       filters,
+      accessLogs: hcm?.accessLogs ?? NO_LOGGERS,
       filterContext: undefined,
       startedAt: performance.now(),
       virtualHost: undefined,
@@ -92,6 +109,9 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       requestInitSent: false,
       responseFlags: "",
       responseBytes: 0,
+      status: 0,
+      responseHeaders: undefined,
+      upstreamStartedAt: 0,
       trailers: undefined,
     };
     const sock = req.socket as TrackedSocket;
@@ -172,6 +192,35 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
 }
 
 const NO_FILTERS: readonly StreamFilter[] = [];
+const NO_LOGGERS: readonly AccessLogger[] = [];
+
+function writeAccessLogs(loggers: readonly AccessLogger[], s: ActiveStream, now: number): void {
+  const { req } = s;
+  const sock = req.socket;
+  const url = req.url ?? "/";
+  const record: LogRecord = {
+    startTime: Date.now() - (now - s.startedAt),
+    durationMs: now - s.startedAt,
+    method: req.method ?? "",
+    path: url,
+    authority: req.headers.host ?? "",
+    protocol: `HTTP/${req.httpVersion}`,
+    requestHeaders: req.headers,
+    responseHeaders: s.responseHeaders,
+    responseCode: s.status,
+    responseFlags: s.responseFlags,
+    // Request bodies are streamed, not counted; Content-Length is what the client declared.
+    bytesReceived: Number(req.headers["content-length"]) || 0,
+    bytesSent: s.responseBytes,
+    upstreamHost: s.endpoint?.address ?? "",
+    upstreamCluster: s.cluster?.name ?? "",
+    routeName: s.route?.name ?? "",
+    downstreamRemote: `${sock.remoteAddress ?? ""}:${sock.remotePort ?? 0}`,
+    downstreamLocal: `${sock.localAddress ?? ""}:${sock.localPort ?? 0}`,
+    attempts: s.attempts,
+  };
+  for (const l of loggers) l.log(record);
+}
 
 function responseMutations(s: ActiveStream, route: CompiledRoute): Record<string, string | string[] | number> {
   const out = {};

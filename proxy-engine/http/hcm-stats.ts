@@ -1,6 +1,6 @@
 // Downstream stats of one HTTP connection manager (Envoy's `http.<stat_prefix>.*`).
 
-import type { Counter, Gauge, StatsStore } from "../stats/stats-store";
+import type { Counter, Gauge, Histogram, StatsStore } from "../stats/stats-store";
 
 export interface HcmStats {
   downstream_cx_total: Counter;
@@ -15,6 +15,7 @@ export interface HcmStats {
   downstream_rq_5xx: Counter;
   downstream_rq_rx_reset: Counter;
   no_route: Counter;
+  downstream_rq_time: Histogram;
 }
 
 export function createHcmStats(store: StatsStore, statPrefix: string): HcmStats {
@@ -33,6 +34,7 @@ export function createHcmStats(store: StatsStore, statPrefix: string): HcmStats 
     downstream_rq_5xx: c("downstream_rq_5xx"),
     downstream_rq_rx_reset: c("downstream_rq_rx_reset"),
     no_route: c("no_route"),
+    downstream_rq_time: store.histogram(`http.${statPrefix}.downstream_rq_time`),
   };
 }
 

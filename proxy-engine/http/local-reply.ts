@@ -24,6 +24,8 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string | B
   const payload = body === undefined ? undefined : typeof body === "string" ? Buffer.from(`${body}\n`) : body;
   const out: OutgoingHttpHeaders = { ...(payload ? { "content-type": "text/plain; charset=utf-8" } : {}), ...headers, "content-length": payload?.length ?? 0 };
   for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
+  s.status = status;
+  s.responseHeaders = out;
   res.writeHead(status, out);
   const send = req.method === "HEAD" ? undefined : payload;
   res.end(send);

@@ -15,6 +15,7 @@ import { socketAddressOf } from "../upstream/compile-cluster";
 import { compileHttpFilters } from "../http/filters/compile-http-filters";
 import type { StreamFilter } from "../http/filters/stream-filter";
 import type { StatsStore } from "../stats/stats-store";
+import { compileAccessLogs, type AccessLogger } from "../http/access-log/access-logger";
 
 export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
 export const TCP_PROXY_FILTER = "envoy.filters.network.tcp_proxy";
@@ -27,6 +28,7 @@ export interface CompiledHcm {
   generateRequestId: boolean;
   /** Stream filters in configuration order (the router is the forward action, not a filter). */
   filters: StreamFilter[];
+  accessLogs: AccessLogger[];
 }
 
 interface ListenerBase {
@@ -87,12 +89,19 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues);
   }
+  let accessLogs: AccessLogger[] = [];
+  try {
+    accessLogs = compileAccessLogs(h.accessLog, `${path}.access_log`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  }
   let routeTable: CompiledRouteTable | undefined;
   let rdsName: string | undefined;
   const rs = h.routeSpecifier;
   if (rs.case === "routeConfig") {
     try {
-      routeTable = compileRouteConfig(rs.value, `${path}.route_config`, { knownClusters: deps.knownClusters });
+      routeTable = compileRouteConfig(rs.value, `${path}.route_config`, { knownClusters: deps.knownClusters, stats: deps.stats });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       issues.push(...e.issues);
@@ -104,7 +113,7 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     if (rc) {
       try {
         // Route configs from RDS are not cluster-validated by default (Envoy's validate_clusters).
-        routeTable = compileRouteConfig(rc, `route_configs[${rdsName}]`, { knownClusters: rc.validateClusters ? deps.knownClusters : undefined });
+        routeTable = compileRouteConfig(rc, `route_configs[${rdsName}]`, { knownClusters: rc.validateClusters ? deps.knownClusters : undefined, stats: deps.stats });
       } catch (e) {
         if (!(e instanceof ConfigError)) throw e;
         issues.push(...e.issues);
@@ -114,7 +123,7 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     issues.push({ path, message: "one of route_config or rds is required" });
   }
   if (issues.length) throw new ConfigError(issues);
-  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters };
+  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters, accessLogs };
 }
 
 function compileTcpProxy(t: TcpProxy, path: string, deps: ListenerDeps): { statPrefix: string; target: ClusterTarget } {

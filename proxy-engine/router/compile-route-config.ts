@@ -30,6 +30,7 @@ import {
 } from "./route-table";
 import { compileSafeRegex, RegexError } from "./safe-regex";
 import { typeRegistry } from "../config/type-registry";
+import type { StatsStore } from "../stats/stats-store";
 import { regexOrError } from "./string-matcher";
 
 /** Envoy's default route timeout. */
@@ -57,6 +58,7 @@ function collect<T>(issues: ConfigIssue[], fn: () => T): T | undefined {
 export interface RouteCompileOptions {
   /** Checks cluster names exist (Envoy's validate_clusters; on for inline route configs). */
   knownClusters: ReadonlySet<string> | undefined;
+  stats?: StatsStore;
 }
 
 export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: RouteCompileOptions): CompiledRouteTable {
@@ -68,7 +70,7 @@ export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: R
   const seen = new Set<string>();
   rc.virtualHosts.forEach((vhIn, vi) => {
     const vpath = `${path}.virtual_hosts[${vi}]`;
-    const vh = compileVirtualHost(vhIn, vpath, issues, { perFilter: new Map(), rcReq, rcResp, knownClusters: validate });
+    const vh = compileVirtualHost(vhIn, vpath, issues, { perFilter: new Map(), rcReq, rcResp, knownClusters: validate, stats: opts.stats });
     if (vhIn.domains.length === 0) issues.push({ path: `${vpath}.domains`, message: "at least one domain is required" });
     vhIn.domains.forEach((d, di) => {
       const domain = d.toLowerCase();
@@ -87,6 +89,7 @@ export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: R
 }
 
 interface Inherited {
+  stats: StatsStore | undefined;
   perFilter: ReadonlyMap<string, Message>;
   rcReq: HeaderMutation | undefined;
   rcResp: HeaderMutation | undefined;
@@ -157,8 +160,10 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
   const resp = collect(issues, () => compileHeaderMutation(r.responseHeadersToAdd, r.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
   const perFilterConfig = collect(issues, () => unpackPerFilter(r.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter));
   if (issues.length || !action || !perFilterConfig) throw new ConfigError(issues);
+  const name = r.name || `${vhName}/${path.slice(path.lastIndexOf("[") + 1, -1)}`;
   return {
-    name: r.name || `${vhName}/${path.slice(path.lastIndexOf("[") + 1, -1)}`,
+    name,
+    stats: inh.stats && r.name ? routeStats(inh.stats, vhName, r.name) : undefined,
     virtualHost: vhName,
     pathKind,
     pathValue,
@@ -170,6 +175,18 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
     requestHeaders: req ? [req] : [],
     responseHeaders: resp ? [resp] : [],
     perFilterConfig,
+  };
+}
+
+function routeStats(store: StatsStore, vh: string, route: string) {
+  const p = `vhost.${vh}.route.${route}.`;
+  return {
+    upstream_rq_total: store.counter(`${p}upstream_rq_total`),
+    upstream_rq_2xx: store.counter(`${p}upstream_rq_2xx`),
+    upstream_rq_3xx: store.counter(`${p}upstream_rq_3xx`),
+    upstream_rq_4xx: store.counter(`${p}upstream_rq_4xx`),
+    upstream_rq_5xx: store.counter(`${p}upstream_rq_5xx`),
+    upstream_rq_time: store.histogram(`${p}upstream_rq_time`),
   };
 }
 

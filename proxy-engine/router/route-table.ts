@@ -4,6 +4,7 @@
 
 import type { Message } from "@bufbuild/protobuf";
 import type { HeaderMutation } from "../http/header-mutation";
+import type { Counter, Histogram } from "../stats/stats-store";
 import type { MatchInput, RequestPredicate } from "./request-matcher";
 
 export interface RetryPolicy {
@@ -56,8 +57,19 @@ export const PATH_EXACT = 1;
 export const PATH_REGEX = 2;
 export const PATH_SEPARATED_PREFIX = 3;
 
+/** Per-route stats (Envoy's vhost.<vhost>.route.<route>.*), kept for every named route. */
+export interface RouteStats {
+  upstream_rq_total: Counter;
+  upstream_rq_2xx: Counter;
+  upstream_rq_3xx: Counter;
+  upstream_rq_4xx: Counter;
+  upstream_rq_5xx: Counter;
+  upstream_rq_time: Histogram;
+}
+
 export interface CompiledRoute {
   name: string;
+  stats: RouteStats | undefined;
   virtualHost: string;
   pathKind: number;
   /** Lower-cased when !caseSensitive. */

@@ -141,9 +141,12 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
     for (const m of route.responseHeaders) applyHeaderMutation(out, m, ctx!);
     for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
+    s.status = status;
+    s.responseHeaders = out;
     res.writeHead(status, out);
     s.tap?.responseInit(status, upRes.headers);
-    if (s.tap) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
+    // Response bytes are counted only when someone looks at them (tap or access log).
+    if (s.tap || s.accessLogs.length !== 0) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
     // pipe() gives backpressure both ways and is much cheaper per request than stream.pipeline. An upstream
     // reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
     upRes.once("error", () => {
@@ -181,6 +184,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   };
 
   const send = (ep: Endpoint): void => {
+    s.upstreamStartedAt = performance.now();
     s.upstream = startAttempt(s, cluster, ep, { path, headers, perTryTimeoutMs: policy?.perTryTimeoutMs ?? 0, hasBody: body }, {
       onResponse(upRes) {
         const status = upRes.statusCode ?? 502;

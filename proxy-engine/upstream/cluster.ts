@@ -2,7 +2,7 @@
 
 import type http from "node:http";
 import type { LoadBalancer } from "../lb/round-robin/round-robin";
-import type { Counter } from "../stats/stats-store";
+import type { Counter, Histogram, StatsStore } from "../stats/stats-store";
 
 /** Per-host counters, as shown by the admin API's /clusters. */
 export interface HostStats {
@@ -37,6 +37,7 @@ export interface ClusterStats {
   upstream_rq_retry: Counter;
   upstream_rq_retry_success: Counter;
   upstream_rq_retry_limit_exceeded: Counter;
+  upstream_rq_time: Histogram;
 }
 
 export interface CompiledCluster {
@@ -54,8 +55,8 @@ export function createHostStats(): HostStats {
   return { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 };
 }
 
-export function clusterStats(counter: (name: string) => Counter, cluster: string): ClusterStats {
-  const c = (stat: string) => counter(`cluster.${cluster}.${stat}`);
+export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
+  const c = (stat: string) => store.counter(`cluster.${cluster}.${stat}`);
   return {
     upstream_rq_total: c("upstream_rq_total"),
     upstream_rq_2xx: c("upstream_rq_2xx"),
@@ -68,5 +69,6 @@ export function clusterStats(counter: (name: string) => Counter, cluster: string
     upstream_rq_retry: c("upstream_rq_retry"),
     upstream_rq_retry_success: c("upstream_rq_retry_success"),
     upstream_rq_retry_limit_exceeded: c("upstream_rq_retry_limit_exceeded"),
+    upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
   };
 }

@@ -92,6 +92,6 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     lb: createRoundRobin(endpoints),
     agent: deps.pools.agentFor(c.name),
     connectTimeoutMs,
-    stats: clusterStats(deps.stats.counter, c.name),
+    stats: clusterStats(deps.stats, c.name),
   };
 }
