@@ -10,11 +10,13 @@ import { ConfigError } from "./config/config-error";
 import { resourcesFromBootstrap, type ResourcesWithOrigin } from "./config/resources";
 import { createConnectionManager } from "./http/connection-manager";
 import { createHcmStats } from "./http/hcm-stats";
+import { createUpgradeHandler } from "./http/upgrade";
 import { createHttpListener } from "./listener/http-listener";
 import type { RunningListener } from "./listener/running-listener";
 import { createTcpListener } from "./listener/tcp-listener";
 import { createTcpProxyHandler, createTcpProxyStats } from "./listener/tcp-proxy";
 import { createStatsStore, type StatsStore } from "./stats/stats-store";
+import { createLogger, type Logger } from "./log/logger";
 import { createTapRegistry, type TapRegistry } from "./tap/registry";
 import { createPoolRegistry } from "./upstream/pool-registry";
 
@@ -38,6 +40,7 @@ export interface Proxy {
   readonly role: ProxyRole;
   readonly taps: TapRegistry;
   readonly stats: StatsStore;
+  readonly logger: Logger;
   config(): CompiledConfig;
   /**
    * Validates and swaps in a new set of resources, binding new listeners and draining removed ones.
@@ -56,6 +59,7 @@ const listenerKey = (l: CompiledListener) => `${l.kind}@${l.host}:${l.port}`;
 
 export function createProxy(opts: ProxyOptions): Proxy {
   const stats = createStatsStore();
+  const logger = createLogger(opts.id);
   const pools = createPoolRegistry();
   const taps = createTapRegistry(stats.gauge("tap.active"));
   const deps = { pools, stats };
@@ -75,6 +79,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       port: l.port,
       stats: hcmStats,
       onRequest: createConnectionManager({ proxyId: opts.id, listenerName: l.name, direction, getConfig, taps, stats: hcmStats }),
+      onUpgrade: createUpgradeHandler(l.name, getConfig, hcmStats),
     });
   }
 
@@ -101,9 +106,16 @@ export function createProxy(opts: ProxyOptions): Proxy {
     role: opts.role,
     taps,
     stats,
+    logger,
     config: getConfig,
     async applyResources(resources, version) {
-      const next = compileResources(resources, version, deps);
+      let next: CompiledConfig;
+      try {
+        next = compileResources(resources, version, deps);
+      } catch (e) {
+        logger.log("config", "warning", `rejected config ${version}: ${(e as Error).message}`);
+        throw e;
+      }
       const fresh = started ? await bindNew(next) : new Map();
       const names = new Set(next.listeners.map((l) => l.name));
       const retired = [...running].filter(([name, r]) => !names.has(name) || fresh.has(name) || r.key !== listenerKey(next.listenerByName.get(name)!));
@@ -114,6 +126,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
         void r.listener.stop(5000);
       }
       pools.retain(next.clusters.keys());
+      logger.log("config", "info", `applied config ${version}: ${next.listeners.length} listeners, ${next.clusters.size} clusters`);
     },
     async start() {
       for (const [name, r] of await bindNew(current)) running.set(name, r);

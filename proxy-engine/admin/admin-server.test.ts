@@ -49,6 +49,11 @@ describe("admin API", () => {
     expect(prom).toMatch(/envoy_http_downstream_rq_time_bucket\{envoy_http_conn_manager_prefix="ingress",le="\+Inf"\} 0/);
     expect(prom).toContain('envoy_http_downstream_rq_total{envoy_http_conn_manager_prefix="ingress"} 0');
     expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect((await fetch(`${base}/logging`, { method: "POST" })).status).toBe(405);
+    expect(await (await fetch(`${base}/logging?level=debug`, { method: "POST" })).text()).toContain("router: debug");
+    expect(await (await fetch(`${base}/logging?upstream=error`, { method: "POST" })).text()).toContain("upstream: error");
+    const bad = await fetch(`${base}/logging?level=loud`, { method: "POST" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('unknown level "loud"');
+    expect((await fetch(`${base}/clusters`, { method: "POST" })).status).toBe(405);
   });
 });

@@ -7,6 +7,11 @@ import type { Proxy } from "../proxy";
 import { clustersJson, clustersText } from "./clusters-view";
 import { configDump } from "./config-dump";
 import { statsJson, statsPrometheus, statsText } from "./stat-formats";
+import { COMPONENTS, LEVELS, type Component, type Level } from "../log/logger";
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
 
 export interface AdminServer {
   start(): Promise<void>;
@@ -27,12 +32,13 @@ type Reply = { status: number; type: string; body: string };
 const text = (body: string, status = 200): Reply => ({ status, type: "text/plain; charset=utf-8", body });
 const json = (body: string): Reply => ({ status: 200, type: "application/json", body });
 
-export function handleAdmin(proxy: Proxy, method: string, url: URL): Reply {
+export function handleAdmin(proxy: Proxy, method: string, url: URL, loopback = true): Reply {
   const q = url.searchParams;
-  if (method !== "GET" && method !== "HEAD") return text(`admin: ${method} ${url.pathname} is not supported (read-only admin)`, 405);
+  if (url.pathname === "/logging") return logging(proxy, method, q, loopback);
+  if (method !== "GET" && method !== "HEAD") return text(`admin: ${method} ${url.pathname} is not supported; only POST /logging changes anything`, 405);
   switch (url.pathname) {
     case "/":
-      return text(["/ready", "/server_info", "/stats", "/stats/prometheus", "/clusters", "/listeners", "/config_dump"].join("\n") + "\n");
+      return text(["/ready", "/server_info", "/stats", "/stats/prometheus", "/clusters", "/listeners", "/config_dump", "/logging"].join("\n") + "\n");
     case "/ready":
       return text("LIVE\n");
     case "/server_info":
@@ -82,9 +88,25 @@ export function handleAdmin(proxy: Proxy, method: string, url: URL): Reply {
   }
 }
 
+function logging(proxy: Proxy, method: string, q: URLSearchParams, loopback: boolean): Reply {
+  const list = () => text(`active loggers:\n${COMPONENTS.map((c) => `  ${c}: ${proxy.logger.level(c)}`).join("\n")}\n`);
+  if (method === "GET") return list();
+  if (method !== "POST") return text("admin: /logging takes GET or POST", 405);
+  // The admin API has no access token yet, so it changes nothing unless bound to loopback.
+  if (!loopback) return text("admin: POST /logging is refused when the admin API is bound beyond loopback", 403);
+  for (const [k, v] of q) {
+    const level = v as Level;
+    if (!LEVELS.includes(level)) return text(`admin: unknown level "${v}" (one of ${LEVELS.join(", ")})`, 400);
+    if (k === "level") proxy.logger.setLevel("all", level);
+    else if ((COMPONENTS as readonly string[]).includes(k)) proxy.logger.setLevel(k as Component, level);
+    else return text(`admin: unknown logger "${k}" (one of ${COMPONENTS.join(", ")}, or level= for all)`, 400);
+  }
+  return list();
+}
+
 export function createAdminServer(opts: AdminOptions): AdminServer {
   const server = http.createServer((req, res) => {
-    const reply = handleAdmin(opts.proxy, req.method ?? "GET", new URL(req.url ?? "/", "http://admin"));
+    const reply = handleAdmin(opts.proxy, req.method ?? "GET", new URL(req.url ?? "/", "http://admin"), isLoopback(opts.host));
     res.writeHead(reply.status, { "content-type": reply.type, "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : reply.body);
   });

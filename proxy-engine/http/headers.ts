@@ -13,6 +13,8 @@ const HOP_BY_HOP = new Set([
   "trailer",
   "upgrade",
   "proxy-authenticate",
+  // The proxy answers Expect: 100-continue itself (node's server does), as Envoy does by default.
+  "expect",
 ]);
 
 function copyEndToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {

@@ -29,6 +29,8 @@ export interface CompiledHcm {
   /** Stream filters in configuration order (the router is the forward action, not a filter). */
   filters: StreamFilter[];
   accessLogs: AccessLogger[];
+  /** Lower-cased upgrade types allowed by upgrade_configs (e.g. "websocket"). */
+  upgradeTypes: ReadonlySet<string>;
 }
 
 interface ListenerBase {
@@ -89,6 +91,12 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     if (!(e instanceof ConfigError)) throw e;
     issues.push(...e.issues);
   }
+  const upgradeTypes = new Set<string>();
+  h.upgradeConfigs.forEach((u, i) => {
+    if (!u.upgradeType) issues.push({ path: `${path}.upgrade_configs[${i}].upgrade_type`, message: "is required" });
+    if (u.filters.length) issues.push({ path: `${path}.upgrade_configs[${i}].filters`, message: "per-upgrade filter chains are not supported" });
+    if (u.enabled ?? true) upgradeTypes.add(u.upgradeType.toLowerCase());
+  });
   let accessLogs: AccessLogger[] = [];
   try {
     accessLogs = compileAccessLogs(h.accessLog, `${path}.access_log`);
@@ -123,7 +131,7 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     issues.push({ path, message: "one of route_config or rds is required" });
   }
   if (issues.length) throw new ConfigError(issues);
-  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters, accessLogs };
+  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters, accessLogs, upgradeTypes };
 }
 
 function compileTcpProxy(t: TcpProxy, path: string, deps: ListenerDeps): { statPrefix: string; target: ClusterTarget } {

@@ -3,7 +3,7 @@
 // finish, then closes what is left after the grace period.
 
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { HcmStats } from "../http/hcm-stats";
 import type { RunningListener } from "./running-listener";
 import type { TrackedSocket } from "./tracked-socket";
@@ -14,6 +14,7 @@ export interface HttpListenerOptions {
   port: number;
   stats: HcmStats;
   onRequest: http.RequestListener;
+  onUpgrade: (req: http.IncomingMessage, socket: Socket, head: Buffer) => void;
 }
 
 export type HttpListener = RunningListener;
@@ -23,6 +24,7 @@ let nextConnectionId = 0;
 export function createHttpListener(opts: HttpListenerOptions): HttpListener {
   const { stats } = opts;
   const server = http.createServer({ keepAliveTimeout: 60_000, headersTimeout: 30_000, requestTimeout: 300_000 }, opts.onRequest);
+  server.on("upgrade", opts.onUpgrade);
   server.on("connection", (socket: TrackedSocket) => {
     socket.meshConnectionId = ++nextConnectionId >>> 0;
     socket.meshStreamCount = 0;
