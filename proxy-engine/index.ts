@@ -6,3 +6,5 @@ export { ConfigError, type ConfigIssue } from "./config/config-error";
 export { compileTapMatch, TapMatchError } from "./tap/match";
 export { createTap, type Tap } from "./tap/tap";
 export type { Bootstrap } from "../proto/gen/envoy/config/bootstrap/v3/bootstrap_pb";
+export { sniffProtocol, classify, type Protocol } from "./listener/protocol-sniff";
+export { createDualProtocolServer, type DualHandler, type DualProtocolServer } from "./listener/dual-protocol-server";

@@ -34,6 +34,7 @@ export const ENVOY_FILES = [
   "envoy/admin/v3/config_dump.proto",
   "envoy/extensions/access_loggers/file/v3/file.proto",
   "envoy/extensions/access_loggers/stream/v3/stream.proto",
+  "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
 ];
 
 const work = mkdtempSync(path.join(tmpdir(), "meshdash-gen-"));

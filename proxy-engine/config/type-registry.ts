@@ -15,6 +15,7 @@ import { ClusterSchema } from "../../proto/gen/envoy/config/cluster/v3/cluster_p
 import { ClusterLoadAssignmentSchema } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
 import { FileAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/file/v3/file_pb";
 import { StderrAccessLogSchema, StdoutAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/stream/v3/stream_pb";
+import { HttpProtocolOptionsSchema } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 
 export const TYPED_CONFIGS: DescMessage[] = [
   HttpConnectionManagerSchema,
@@ -33,6 +34,7 @@ export const TYPED_CONFIGS: DescMessage[] = [
   FileAccessLogSchema,
   StdoutAccessLogSchema,
   StderrAccessLogSchema,
+  HttpProtocolOptionsSchema,
 ];
 
 export const typeRegistry = createRegistry(...TYPED_CONFIGS);

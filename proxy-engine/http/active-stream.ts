@@ -1,6 +1,8 @@
 // The state of one downstream request as it moves through the connection manager and the router.
 
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { UpstreamHandle } from "../upstream/upstream-request";
+import type { DownstreamRequest, DownstreamResponse } from "./downstream";
 import type { CompiledConfig } from "../config/compile";
 import type { CompiledRoute, CompiledVirtualHost } from "../router/route-table";
 import type { CompiledCluster, Endpoint } from "../upstream/cluster";
@@ -10,8 +12,8 @@ import type { HcmStats } from "./hcm-stats";
 import type { AccessLogger } from "./access-log/access-logger";
 
 export interface ActiveStream {
-  req: IncomingMessage;
-  res: ServerResponse;
+  req: DownstreamRequest;
+  res: DownstreamResponse;
   /** The config version this request started on; it finishes on it even if a swap happens meanwhile. */
   config: CompiledConfig;
   stats: HcmStats;
@@ -26,7 +28,7 @@ export interface ActiveStream {
   route: CompiledRoute | undefined;
   cluster: CompiledCluster | undefined;
   endpoint: Endpoint | undefined;
-  upstream: ClientRequest | undefined;
+  upstream: UpstreamHandle | undefined;
   /** Upstream attempts made so far (1 + retries). */
   attempts: number;
   /** Route timeout, cleared when the response completes. */
@@ -42,7 +44,7 @@ export interface ActiveStream {
   responseHeaders: OutgoingHttpHeaders | undefined;
   /** When the last upstream attempt started (performance.now()). */
   upstreamStartedAt: number;
-  trailers: IncomingMessage["trailers"] | undefined;
+  trailers: IncomingHttpHeaders | undefined;
 }
 
 export function addFlag(s: ActiveStream, flag: string): void {

@@ -2,7 +2,6 @@
 // host and route, attach tap when one is active, and run the route's action (forward through the router,
 // redirect, or direct response). Also owns the stream's end: stats, the DC flag and the tap's ResponseEnd.
 
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { CompiledConfig } from "../config/compile";
 import type { TrackedSocket } from "../listener/tracked-socket";
@@ -13,6 +12,7 @@ import type { TapRegistry } from "../tap/registry";
 import { beginStreamTap } from "../tap/stream-tap";
 import { unmapIpv4 } from "../tap/match";
 import { addFlag, type ActiveStream } from "./active-stream";
+import { authorityOf, responseFinished, schemeOf, type DownstreamRequest, type DownstreamResponse } from "./downstream";
 import type { AccessLogger } from "./access-log/access-logger";
 import type { LogRecord } from "./access-log/access-log-format";
 import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
@@ -53,7 +53,8 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       else rs.upstream_rq_2xx.value++;
       rs.upstream_rq_time.record(now - s.startedAt);
     }
-    if (!s.res.writableFinished) {
+    const finished = responseFinished(s.res);
+    if (!finished) {
       if (!s.responseFlags.includes("UR") && !s.responseFlags.includes("UT")) {
         addFlag(s, "DC");
         stats.downstream_rq_rx_reset.value++;
@@ -65,13 +66,13 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
         s.requestInitSent = true;
         s.tap.requestInit(undefined);
       }
-      const reset = s.res.writableFinished ? undefined : s.responseFlags.includes("DC") ? RESET_CANCEL : RESET_INTERNAL;
+      const reset = finished ? undefined : s.responseFlags.includes("DC") ? RESET_CANCEL : RESET_INTERNAL;
       s.tap.responseEnd({ responseBytes: s.responseBytes, responseFlags: s.responseFlags, trailers: s.trailers, resetErrorCode: reset, grpcStatus: grpcStatusOf(s) });
     }
     if (s.accessLogs.length !== 0) writeAccessLogs(s.accessLogs, s, now);
   }
 
-  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+  return function handleRequest(req: DownstreamRequest, res: DownstreamResponse): void {
     const config = opts.getConfig();
     const listener = config.listenerByName.get(opts.listenerName);
     const hcm = listener?.kind === "http" ? listener.hcm : undefined;
@@ -81,10 +82,10 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     const q = url.indexOf("?");
     const input: MatchInput = {
       method: req.method ?? "GET",
-      authority: req.headers.host ?? "",
+      authority: authorityOf(req),
       path: q === -1 ? url : url.slice(0, q),
       query: q === -1 ? "" : url.slice(q + 1),
-      scheme: "http",
+      scheme: schemeOf(req),
       headers: req.headers,
     };
     const filters = hcm?.filters ?? NO_FILTERS;
@@ -203,7 +204,7 @@ function writeAccessLogs(loggers: readonly AccessLogger[], s: ActiveStream, now:
     durationMs: now - s.startedAt,
     method: req.method ?? "",
     path: url,
-    authority: req.headers.host ?? "",
+    authority: authorityOf(req),
     protocol: `HTTP/${req.httpVersion}`,
     requestHeaders: req.headers,
     responseHeaders: s.responseHeaders,

@@ -23,7 +23,8 @@ function copyEndToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   // Headers named in Connection are hop-by-hop too.
   const named = connection ? connection.toLowerCase().split(",").map((s) => s.trim()) : undefined;
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || (named !== undefined && named.includes(name))) continue;
+    // HTTP/2 pseudo-headers (":authority", ...) never cross to the other side as headers.
+    if (name.charCodeAt(0) === 58 || HOP_BY_HOP.has(name) || (named !== undefined && named.includes(name))) continue;
     out[name] = headers[name];
   }
   return out;
@@ -31,6 +32,8 @@ function copyEndToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
 
 export function upstreamRequestHeaders(headers: IncomingHttpHeaders, remoteAddress: string | undefined, generateRequestId = true): OutgoingHttpHeaders {
   const out = copyEndToEnd(headers);
+  // An HTTP/2 request carries its authority as :authority; HTTP/1.1 upstreams need Host.
+  if (out.host === undefined && headers[":authority"] !== undefined) out.host = headers[":authority"] as string;
   const xff = headers["x-forwarded-for"];
   const peer = remoteAddress ?? "";
   out["x-forwarded-for"] = xff ? `${xff}, ${peer}` : peer;

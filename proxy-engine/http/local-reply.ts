@@ -4,11 +4,12 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import type { ActiveStream } from "./active-stream";
 import { recordResponseStatus } from "./hcm-stats";
+import { resetResponse, responseDestroyed } from "./downstream";
 
 export function sendLocalReply(s: ActiveStream, status: number, body: string | Buffer | undefined, headers?: OutgoingHttpHeaders): void {
   const { req, res } = s;
-  if (res.headersSent || res.destroyed) {
-    res.destroy();
+  if (res.headersSent || responseDestroyed(res)) {
+    resetResponse(res);
     return;
   }
   recordResponseStatus(s.stats, status);
@@ -28,6 +29,7 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string | B
   s.responseHeaders = out;
   res.writeHead(status, out);
   const send = req.method === "HEAD" ? undefined : payload;
-  res.end(send);
+  if (send) res.end(send);
+  else res.end();
   s.responseBytes += send?.length ?? 0;
 }

@@ -3,7 +3,9 @@
 // with jittered exponential backoff. Connection failures fail over to the next endpoint, since nothing was
 // sent; requests with a body are never replayed.
 
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { requestHasBody, resetResponse, responseDestroyed } from "../http/downstream";
+import type { UpstreamResponse } from "../upstream/upstream-response";
 import { addFlag, type ActiveStream } from "../http/active-stream";
 import { recordResponseStatus } from "../http/hcm-stats";
 import type { FormatContext } from "../http/header-format";
@@ -55,10 +57,6 @@ export function formatContext(s: ActiveStream): FormatContext {
   };
 }
 
-function hasBody(h: IncomingHttpHeaders): boolean {
-  return h["transfer-encoding"] !== undefined || (h["content-length"] !== undefined && h["content-length"] !== "0");
-}
-
 function backoffMs(p: RetryPolicy, retry: number): number {
   // Envoy's fully jittered exponential backoff: uniform in [0, base * 2^retry], capped at max.
   return Math.random() * Math.min(p.maxIntervalMs, p.baseIntervalMs * 2 ** retry);
@@ -87,7 +85,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   if (action.hostRewrite) headers.host = action.hostRewrite;
   const ctx = route.requestHeaders.length || route.responseHeaders.length ? formatContext(s) : undefined;
   for (const m of route.requestHeaders) applyHeaderMutation(headers, m, ctx!);
-  const body = hasBody(req.headers);
+  const body = requestHasBody(req);
   const policy = action.retry;
   let retriesLeft = policy && !body ? policy.numRetries : 0;
   let retries = 0;
@@ -99,7 +97,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
       addFlag(s, "UT");
       s.upstream?.destroy();
       if (!res.headersSent) sendLocalReply(s, 504, `upstream request timeout: no response from cluster "${cluster.name}" within ${action.timeoutMs}ms (route "${route.name}")`);
-      else res.destroy();
+      else resetResponse(res);
     }, action.timeoutMs);
   }
 
@@ -108,12 +106,12 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     cluster.stats.upstream_rq_retry.value++;
     const delay = backoffMs(policy!, retries++);
     setTimeout(() => {
-      if (!res.destroyed && !res.headersSent) attempt();
+      if (!responseDestroyed(res) && !res.headersSent) attempt();
     }, delay);
   };
 
   const fail = (f: AttemptFailure, ep: Endpoint) => {
-    if (res.headersSent || res.destroyed) return;
+    if (res.headersSent || responseDestroyed(res)) return;
     if (f.kind === "connect") {
       failures.push({ endpoint: ep, code: f.code });
       return attempt();
@@ -133,9 +131,9 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     sendLocalReply(s, 503, `upstream connect error or disconnect/reset before headers: ${ep.address} in cluster "${cluster.name}" (${f.code})`);
   };
 
-  const deliver = (upRes: IncomingMessage) => {
-    const status = upRes.statusCode ?? 502;
-    if (res.destroyed) return void upRes.destroy();
+  const deliver = (upRes: UpstreamResponse) => {
+    const status = upRes.status;
+    if (responseDestroyed(res)) return void upRes.destroy();
     if (retries > 0) cluster.stats.upstream_rq_retry_success.value++;
     recordResponseStatus(s.stats, status);
     const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
@@ -146,17 +144,23 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     res.writeHead(status, out);
     s.tap?.responseInit(status, upRes.headers);
     // Response bytes are counted only when someone looks at them (tap or access log).
-    if (s.tap || s.accessLogs.length !== 0) upRes.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
+    const body = upRes.body;
+    if (s.tap || s.accessLogs.length !== 0) body.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
     // pipe() gives backpressure both ways and is much cheaper per request than stream.pipeline. An upstream
     // reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
-    upRes.once("error", () => {
-      if (!res.destroyed) {
+    body.once("error", () => {
+      if (!responseDestroyed(res)) {
         addFlag(s, "UR");
-        res.destroy();
+        resetResponse(res);
       }
     });
-    upRes.once("end", () => (s.trailers = upRes.trailers));
-    upRes.pipe(res);
+    // Registered before pipe's own 'end' listener, so trailers (gRPC's grpc-status) go out before the end.
+    body.once("end", () => {
+      const t = upRes.trailers();
+      s.trailers = t;
+      if (t) res.addTrailers(t);
+    });
+    body.pipe(res as NodeJS.WritableStream);
   };
 
   const attempt = (): void => {
@@ -187,11 +191,11 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     s.upstreamStartedAt = performance.now();
     s.upstream = startAttempt(s, cluster, ep, { path, headers, perTryTimeoutMs: policy?.perTryTimeoutMs ?? 0, hasBody: body }, {
       onResponse(upRes) {
-        const status = upRes.statusCode ?? 502;
+        const status = upRes.status;
         bumpClusterStatus(cluster, status);
         if (policy && retriableStatus(policy, status)) {
           if (retriesLeft > 0) {
-            upRes.resume();
+            upRes.body.resume();
             return retryLater();
           }
           addFlag(s, "URX");

@@ -3,6 +3,7 @@
 import type http from "node:http";
 import type { LoadBalancer } from "../lb/round-robin/round-robin";
 import type { Counter, Histogram, StatsStore } from "../stats/stats-store";
+import type { H2Sessions } from "./h2-sessions";
 
 /** Per-host counters, as shown by the admin API's /clusters. */
 export interface HostStats {
@@ -47,6 +48,9 @@ export interface CompiledCluster {
   endpoints: readonly Endpoint[];
   lb: LoadBalancer<Endpoint>;
   agent: http.Agent;
+  /** Upstream protocol: HTTP/1.1 over `agent`, or HTTP/2 (h2c, prior knowledge) over `h2`. */
+  protocol: "http1" | "http2";
+  h2: H2Sessions;
   connectTimeoutMs: number;
   stats: ClusterStats;
 }

@@ -11,6 +11,9 @@ import { ConfigError, type ConfigIssue } from "../config/config-error";
 import { createRoundRobin } from "../lb/round-robin/round-robin";
 import { durationToMs } from "../router/compile-route-config";
 import type { StatsStore } from "../stats/stats-store";
+import { anyUnpack } from "@bufbuild/protobuf/wkt";
+import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
+import { typeRegistry } from "../config/type-registry";
 import { clusterStats, createHostStats, type CompiledCluster, type Endpoint } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
@@ -64,6 +67,22 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
   return out;
 }
 
+const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+function upstreamProtocol(c: Cluster, path: string, issues: ConfigIssue[]): "http1" | "http2" {
+  const any = c.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS];
+  if (any) {
+    const o = anyUnpack(any, typeRegistry) as HttpProtocolOptions | undefined;
+    const p = `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`;
+    if (!o) issues.push({ path: p, message: `unknown type ${any.typeUrl}` });
+    const u = o?.upstreamProtocolOptions;
+    if (u?.case === "explicitHttpConfig") return u.value.protocolConfig.case === "http2ProtocolOptions" ? "http2" : "http1";
+    if (u?.case) issues.push({ path: p, message: `${u.case} is not supported; use explicit_http_config` });
+    return "http1";
+  }
+  return c.http2ProtocolOptions ? "http2" : "http1";
+}
+
 export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): CompiledCluster {
   const issues: ConfigIssue[] = [];
   if (!c.name) issues.push({ path: `${path}.name`, message: "is required" });
@@ -83,6 +102,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   } else if (c.loadAssignment) {
     endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues);
   }
+  const protocol = upstreamProtocol(c, path, issues);
   if (issues.length) throw new ConfigError(issues);
   return {
     name: c.name,
@@ -91,6 +111,8 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     endpoints,
     lb: createRoundRobin(endpoints),
     agent: deps.pools.agentFor(c.name),
+    protocol,
+    h2: deps.pools.h2For(c.name),
     connectTimeoutMs,
     stats: clusterStats(deps.stats, c.name),
   };

@@ -4,6 +4,7 @@
 
 import type { OutgoingHttpHeaders } from "node:http";
 import type { ActiveStream } from "../active-stream";
+import { responseDestroyed } from "../downstream";
 import type { MatchInput } from "../../router/request-matcher";
 
 export type FilterStatus = "continue" | "stop" | "rematch";
@@ -37,7 +38,7 @@ export function runPhase(filters: readonly StreamFilter[], phase: Phase, ctx: Fi
     const fn = filters[i]![phase];
     if (!fn) continue;
     const status = fn.call(filters[i], ctx);
-    if (ctx.s.res.headersSent || ctx.s.res.destroyed) return;
+    if (ctx.s.res.headersSent || responseDestroyed(ctx.s.res)) return;
     if (status === "stop") {
       ctx.parked = () => runPhase(filters, phase, ctx, done, rematch, i + 1);
       return;

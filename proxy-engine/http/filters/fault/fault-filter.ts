@@ -8,6 +8,7 @@ import { durationToMs } from "../../../router/compile-route-config";
 import { compileHeaderMatcher, fractionOf, type RequestPredicate } from "../../../router/request-matcher";
 import type { StatsStore } from "../../../stats/stats-store";
 import { addFlag } from "../../active-stream";
+import { responseDestroyed } from "../../downstream";
 import type { StreamFilter } from "../stream-filter";
 
 export const FAULT_FILTER = "envoy.filters.http.fault";
@@ -60,7 +61,7 @@ export function createFaultFilter(cfg: HTTPFault, path: string, stats: StatsStor
       addFlag(ctx.s, "DI");
       const t = setTimeout(() => {
         active--;
-        if (ctx.s.res.destroyed) return;
+        if (responseDestroyed(ctx.s.res)) return;
         if (wantAbort) doAbort();
         else ctx.resume();
       }, d);
