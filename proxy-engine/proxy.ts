@@ -80,6 +80,9 @@ export function createProxy(opts: ProxyOptions): Proxy {
       stats: hcmStats,
       onRequest: createConnectionManager({ proxyId: opts.id, listenerName: l.name, direction, getConfig, taps, stats: hcmStats }),
       onUpgrade: createUpgradeHandler(l.name, getConfig, hcmStats),
+      headersTimeoutMs: l.hcm.requestHeadersTimeoutMs,
+      requestTimeoutMs: l.hcm.requestTimeoutMs,
+      idleTimeoutMs: l.hcm.idleTimeoutMs,
     });
   }
 

@@ -142,6 +142,11 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       });
     }
     res.once("close", () => onClose(s));
+    // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
+    if (req.httpVersion === "1.0" && req.headers["transfer-encoding"] !== undefined) {
+      stats.downstream_cx_protocol_error.value++;
+      return sendLocalReply(s, 400, "bad request: Transfer-Encoding is not allowed in HTTP/1.0", { connection: "close" });
+    }
     if (filters.length === 0) {
       matchRoute(s, input);
       return act(s, input);

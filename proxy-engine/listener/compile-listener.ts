@@ -9,7 +9,13 @@ import { type HttpConnectionManager, HttpConnectionManagerSchema } from "../../p
 import { type TcpProxy, TcpProxySchema } from "../../proto/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb";
 import { ConfigError, type ConfigIssue } from "../config/config-error";
 import { typeRegistry } from "../config/type-registry";
-import { compileRouteConfig } from "../router/compile-route-config";
+import { compileRouteConfig, durationToMs } from "../router/compile-route-config";
+
+/** Slowloris bounds when the config sets none: headers must arrive within 30 s, a request within 5 min. */
+const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+/** Envoy's default is an hour; five minutes bounds what a dead HTTP/2 peer can hold. */
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 import type { ClusterTarget, CompiledRouteTable } from "../router/route-table";
 import { socketAddressOf } from "../upstream/compile-cluster";
 import { compileHttpFilters } from "../http/filters/compile-http-filters";
@@ -29,6 +35,11 @@ export interface CompiledHcm {
   /** Stream filters in configuration order (the router is the forward action, not a filter). */
   filters: StreamFilter[];
   accessLogs: AccessLogger[];
+  /** Connection idle timeout (common_http_protocol_options.idle_timeout). */
+  idleTimeoutMs: number;
+  /** HTTP/1.1 header and whole-request timeouts (request_headers_timeout, request_timeout). */
+  requestHeadersTimeoutMs: number;
+  requestTimeoutMs: number;
   /** Lower-cased upgrade types allowed by upgrade_configs (e.g. "websocket"). */
   upgradeTypes: ReadonlySet<string>;
 }
@@ -131,7 +142,14 @@ function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps):
     issues.push({ path, message: "one of route_config or rds is required" });
   }
   if (issues.length) throw new ConfigError(issues);
-  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true, filters, accessLogs, upgradeTypes };
+  return { statPrefix: h.statPrefix, routeTable, rdsName, generateRequestId: h.generateRequestId ?? true,
+    filters,
+    accessLogs,
+    upgradeTypes,
+    idleTimeoutMs: durationToMs(h.commonHttpProtocolOptions?.idleTimeout) || DEFAULT_IDLE_TIMEOUT_MS,
+    requestHeadersTimeoutMs: durationToMs(h.requestHeadersTimeout) || DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: durationToMs(h.requestTimeout) || DEFAULT_REQUEST_TIMEOUT_MS,
+  };
 }
 
 function compileTcpProxy(t: TcpProxy, path: string, deps: ListenerDeps): { statPrefix: string; target: ClusterTarget } {

@@ -21,6 +21,11 @@ export interface DualProtocolOptions {
   onClientError?(err: NodeJS.ErrnoException, socket: net.Socket): void;
   /** HTTP/2 session-level errors (bad frames, floods); the session is already being torn down. */
   onSessionError?(err: Error): void;
+  /**
+   * Closes HTTP/2 sessions idle this long. It also ends sessions nghttp2 has given up on after a protocol
+   * error: node sends GOAWAY for those but neither closes the socket nor tells JavaScript.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface DualProtocolServer {
@@ -31,10 +36,14 @@ export interface DualProtocolServer {
 
 export function createDualProtocolServer(opts: DualProtocolOptions): DualProtocolServer {
   const h1 = http.createServer(opts.h1 ?? {}, opts.handler);
+  // node tracks connections (header and request timeouts, idle detection) only once a server emits
+  // 'listening'; this one never listens itself, since its sockets arrive through emit("connection").
+  h1.emit("listening");
   const h2 = http2.createServer(opts.h2 ?? {}, opts.handler);
   if (opts.onUpgrade) h1.on("upgrade", opts.onUpgrade);
   if (opts.onClientError) h1.on("clientError", opts.onClientError);
   h2.on("sessionError", (e) => opts.onSessionError?.(e));
+  if (opts.idleTimeoutMs) h2.setTimeout(opts.idleTimeoutMs);
   const sockets = new Set<net.Socket>();
   const sessions = new Set<http2.Http2Session>();
   const sniffing = new Set<net.Socket>();
@@ -44,6 +53,10 @@ export function createDualProtocolServer(opts: DualProtocolOptions): DualProtoco
   let closing = false;
   h2.on("session", (s) => {
     sessions.add(s);
+    // Idle sessions are closed, including ones nghttp2 abandoned after a protocol error: it sends GOAWAY
+    // for those but neither closes the socket nor tells JavaScript. (node destroys timed-out sessions only
+    // when the server has no 'timeout' listener; this makes it unconditional.)
+    s.on("timeout", () => s.destroy());
     s.once("close", () => sessions.delete(s));
     if (closing) s.close();
   });

@@ -16,6 +16,9 @@ export interface HttpListenerOptions {
   stats: HcmStats;
   onRequest: DualHandler;
   onUpgrade: (req: http.IncomingMessage, socket: Socket, head: Buffer) => void;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 export type HttpListener = RunningListener;
@@ -30,7 +33,15 @@ export function createHttpListener(opts: HttpListenerOptions): HttpListener {
   const { stats } = opts;
   const server = createDualProtocolServer({
     handler: opts.onRequest,
-    h1: { keepAliveTimeout: 60_000, headersTimeout: 30_000, requestTimeout: 300_000, maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false },
+    h1: {
+      keepAliveTimeout: 60_000,
+      headersTimeout: opts.headersTimeoutMs,
+      requestTimeout: Math.max(opts.requestTimeoutMs, opts.headersTimeoutMs + 1),
+      // How often node enforces those timeouts.
+      connectionsCheckingInterval: Math.min(1000, opts.headersTimeoutMs / 2),
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requireHostHeader: false,
+    },
     h2: {
       // Node supports these flood limits; @types/node 20 does not declare them.
       ...({ maxSessionInvalidFrames: 100, maxSessionRejectedStreams: 100 } as object),
@@ -38,6 +49,7 @@ export function createHttpListener(opts: HttpListenerOptions): HttpListener {
       settings: { maxConcurrentStreams: 100, maxHeaderListSize: MAX_HEADER_BYTES },
     },
     onUpgrade: opts.onUpgrade,
+    idleTimeoutMs: opts.idleTimeoutMs,
     onConnection(socket: TrackedSocket) {
       socket.meshConnectionId = ++nextConnectionId >>> 0;
       socket.meshStreamCount = 0;
