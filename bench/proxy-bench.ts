@@ -1,112 +1,206 @@
-// `npm run bench:proxy`: requests/s and latency through the proxy against a direct-to-upstream baseline
-// measured in the same run, and the cost of tap when idle (no tap), active-but-not-matching, and matching.
-// Upstream, proxy and load generator each run in their own process; everything stays on loopback.
-// The load generator is wrk when it is installed (Debian's `wrk`, lighter on a 2-core box), else autocannon.
+// `npm run bench:proxy`: requests/s and latency through this proxy, on loopback, in one run against:
+// the upstream directly, node's http-proxy with keep-alive, and nginx as a reverse proxy when installed
+// (Debian's nginx-light). Grid: 32 and 128 connections × 64-byte and 4 KiB bodies, plus the cost of tap
+// (idle, active-but-not-matching, matching) and HTTP/2 through the proxy with h2load when installed.
+// Each server runs in its own process; the load generator is wrk when installed, else autocannon.
+// Env: BENCH_DURATION (seconds per cell, default 5), BENCH_QUICK=1 (32 connections, 64 B only).
 
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
+const QUICK = process.env.BENCH_QUICK === "1";
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+const WRK = has("wrk");
+const NGINX = has("nginx") ? "nginx" : has("/usr/sbin/nginx") ? "/usr/sbin/nginx" : undefined;
+const H2LOAD = has("h2load");
 
-function startProcess(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+interface Server {
+  port: number;
+  stop(): Promise<void>;
+}
+
+function nodeServer(script: string, env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(here, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /port (\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
+      if (m) resolve({ port: Number(m[1]), stop: () => stopChild(child) });
     });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGTERM");
   await exited;
 }
 
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** nginx with one worker (the proxy is one event loop too), upstream keep-alive, no logging. */
+async function nginxServer(upstreamPort: number): Promise<Server> {
+  const dir = mkdtempSync(path.join(tmpdir(), "meshdash-nginx-"));
+  const port = await freePort();
+  writeFileSync(
+    path.join(dir, "nginx.conf"),
+    `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream up { server 127.0.0.1:${upstreamPort}; keepalive 256; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; }
+  }
+}
+`,
+  );
+  const child = spawn(NGINX!, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = net.connect(port, "127.0.0.1", () => (c.destroy(), r(true)));
+      c.on("error", () => r(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 interface Result {
-  name: string;
   rps: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-const WRK = spawnSync("wrk", ["--version"]).error === undefined ? "wrk" : undefined;
-
 /** wrk prints latencies as "812.00us", "4.74ms" or "1.02s". */
 function wrkMs(text: string, label: string): number {
-  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)`).exec(text);
+  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(text);
   if (!m) return NaN;
   const n = Number(m[1]);
   return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
 }
 
-async function loadWithWrk(url: string, seconds: number): Promise<Omit<Result, "name">> {
-  const r = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", url], { encoding: "utf8" });
-  const out = r.stdout;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors:.*?(\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
+async function load(port: number, connections: number, seconds = DURATION_S): Promise<Result> {
+  const url = `http://127.0.0.1:${port}/bench`;
+  if (WRK) {
+    const run = (s: number) => spawnSync("wrk", ["-t1", `-c${connections}`, `-d${s}s`, "--latency", url], { encoding: "utf8" }).stdout;
+    run(1); // warm-up: JIT and connection pools
+    const out = run(seconds);
+    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + [...(/Socket errors: (.*)/.exec(out)?.[1] ?? "").matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
+  }
+  await autocannon({ url, connections, duration: 1 });
+  const r = await autocannon({ url, connections, duration: seconds });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
-async function load(name: string, port: number): Promise<Result> {
-  const url = `http://127.0.0.1:${port}/bench`;
-  // A short warm-up lets the JIT and the connection pools settle before measuring.
-  if (WRK) {
-    await loadWithWrk(url, 1);
-    return { name, ...(await loadWithWrk(url, DURATION_S)) };
-  }
-  await autocannon({ url, connections: CONNECTIONS, duration: 1 });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+function h2Load(port: number): string {
+  const r = spawnSync("h2load", ["-D", String(DURATION_S), "--warm-up-time", "1", "-c", "32", "-m", "10", `http://127.0.0.1:${port}/bench`], { encoding: "utf8" });
+  const rps = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(r.stdout)?.[1];
+  const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(r.stdout)?.[1];
+  const failed = /(\d+) failed/.exec(r.stdout)?.[1];
+  return rps ? `${Number(rps).toFixed(0)} req/s, mean ${mean}, ${failed ?? "?"} failed` : `h2load failed: ${r.stdout.split("\n").slice(-3).join(" ")}`;
 }
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 
 async function main(): Promise<void> {
-  const upstream = await startProcess("upstream-process.ts", {});
-  const results: Result[] = [];
-  try {
-    results.push(await load("direct to upstream (baseline)", upstream.port));
-    for (const [name, tap] of [
-      ["proxy, no tap", "none"],
-      ["proxy, tap active, matches nothing", "nomatch"],
-      ["proxy, tap matching every request", "all"],
-    ] as const) {
-      const proxy = await startProcess("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: tap });
-      try {
-        results.push(await load(name, proxy.port));
-      } finally {
-        await stop(proxy.child);
+  console.log(`proxy benchmark: ${WRK ? "wrk -t1" : "autocannon"}, ${DURATION_S}s per cell, node ${process.version}, nginx ${NGINX ? "yes (1 worker)" : "not installed"}`);
+  const bodies = QUICK ? [64] : [64, 4096];
+  const conns = QUICK ? [32] : [32, 128];
+  const verdicts: string[] = [];
+  for (const bodyBytes of bodies) {
+    const upstream = await nodeServer("upstream-process.ts", { BODY_BYTES: String(bodyBytes) });
+    const subjects: [string, () => Promise<Server>][] = [
+      ["direct to upstream", async () => ({ port: upstream.port, stop: async () => {} })],
+      ["meshdash proxy", () => nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: "none" })],
+      ["http-proxy (keep-alive)", () => nodeServer("http-proxy-process.ts", { UPSTREAM_PORT: String(upstream.port) })],
+      ...(NGINX ? ([["nginx reverse proxy", () => nginxServer(upstream.port)]] as [string, () => Promise<Server>][]) : []),
+    ];
+    for (const c of conns) {
+      const rows: [string, Result][] = [];
+      for (const [name, start] of subjects) {
+        const s = await start();
+        try {
+          rows.push([name, await load(s.port, c)]);
+        } finally {
+          await s.stop();
+        }
+      }
+      const get = (n: string) => rows.find(([k]) => k === n)?.[1];
+      const ours = get("meshdash proxy")!;
+      const hp = get("http-proxy (keep-alive)")!;
+      const ng = get("nginx reverse proxy");
+      console.log(`\n${bodyBytes}-byte bodies, ${c} connections`);
+      console.log([pad("subject", 26), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "errors".padStart(7), "meshdash ÷ it".padStart(14)].join(" "));
+      for (const [name, r] of rows) {
+        const ratio = name === "meshdash proxy" ? "—" : `${num(ours.rps / r.rps, 2)}×`;
+        console.log([pad(name, 26), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), String(r.errors).padStart(7), ratio.padStart(14)].join(" "));
+      }
+      if (bodyBytes === 64) {
+        verdicts.push(`${c} conns: meshdash/http-proxy rps ${num(ours.rps / hp.rps, 2)}× (target ≥ 1.5)`);
+        if (ng) verdicts.push(`${c} conns: meshdash/nginx rps ${num(ours.rps / ng.rps, 2)}× (target ≥ 0.6), p99 ${num(ours.p99 / ng.p99, 2)}× nginx's (target ≤ 2)`);
       }
     }
-  } finally {
-    await stop(upstream.child);
+    if (bodyBytes === 64) {
+      console.log(`\ntap cost, 64-byte bodies, 32 connections`);
+      console.log([pad("proxy with", 38), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "vs no tap".padStart(10)].join(" "));
+      let base: number | undefined;
+      for (const [name, tap] of [
+        ["no tap", "none"],
+        ["a tap that matches nothing", "nomatch"],
+        ["a tap matching every request", "all"],
+      ] as const) {
+        const s = await nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: tap });
+        try {
+          const r = await load(s.port, 32);
+          base ??= r.rps;
+          console.log([pad(name, 38), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), (tap === "none" ? "—" : `${num(((r.rps - base) / base) * 100, 1)}%`).padStart(10)].join(" "));
+        } finally {
+          await s.stop();
+        }
+      }
+      if (H2LOAD) {
+        const s = await nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: "none" });
+        try {
+          console.log(`\nHTTP/2 (h2c) through the proxy, h2load -c 32 -m 10: ${h2Load(s.port)}`);
+        } finally {
+          await s.stop();
+        }
+      }
+    }
+    await upstream.stop();
   }
-  const base = results[0]!;
-  const noTap = results[1]!;
-  const pct = (a: number, b: number) => `${a >= b ? "+" : ""}${(((a - b) / b) * 100).toFixed(1)}%`;
-  console.log(`\nproxy benchmark: ${WRK ? "wrk" : "autocannon"}, ${CONNECTIONS} connections, ${DURATION_S}s per row, node ${process.version}\n`);
-  console.log(["scenario".padEnd(38), "req/s".padStart(9), "p50 ms".padStart(7), "p99 ms".padStart(7), "errors".padStart(7), "vs direct".padStart(10), "vs no tap".padStart(10)].join(" "));
-  for (const r of results) {
-    console.log(
-      [
-        r.name.padEnd(38),
-        r.rps.toFixed(0).padStart(9),
-        r.p50.toFixed(1).padStart(7),
-        r.p99.toFixed(1).padStart(7),
-        String(r.errors).padStart(7),
-        (r === base ? "—" : pct(r.rps, base.rps)).padStart(10),
-        (r === base || r === noTap ? "—" : pct(r.rps, noTap.rps)).padStart(10),
-      ].join(" "),
-    );
-  }
+  console.log(`\ntargets (64-byte bodies):\n  ${verdicts.join("\n  ")}`);
 }
 
 main().catch((e: unknown) => {

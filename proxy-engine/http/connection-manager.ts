@@ -142,6 +142,10 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       });
     }
     res.once("close", () => onClose(s));
+    if (req.httpVersionMajor === 0) {
+      stats.downstream_cx_protocol_error.value++;
+      return sendLocalReply(s, 400, "bad request: HTTP/0.9 is not supported", { connection: "close" });
+    }
     // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
     if (req.httpVersion === "1.0" && req.headers["transfer-encoding"] !== undefined) {
       stats.downstream_cx_protocol_error.value++;

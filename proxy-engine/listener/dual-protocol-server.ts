@@ -70,7 +70,9 @@ export function createDualProtocolServer(opts: DualProtocolOptions): DualProtoco
       if (closing && n === 0) sock.end();
     });
   });
-  const tcp = net.createServer((socket) => {
+  // noDelay as node's own HTTP servers set it: without it, a response written as headers then body waits on
+  // Nagle and delayed ACKs (tens of milliseconds per request).
+  const tcp = net.createServer({ noDelay: true, keepAlive: true }, (socket) => {
     sockets.add(socket);
     sniffing.add(socket);
     socket.once("close", () => {

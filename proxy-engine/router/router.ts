@@ -95,9 +95,10 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     s.routeTimer = setTimeout(() => {
       cluster.stats.upstream_rq_timeout.value++;
       addFlag(s, "UT");
-      s.upstream?.destroy();
+      // Answer first: abandoning the upstream reports a failure that must not answer in its place.
       if (!res.headersSent) sendLocalReply(s, 504, `upstream request timeout: no response from cluster "${cluster.name}" within ${action.timeoutMs}ms (route "${route.name}")`);
       else resetResponse(res);
+      s.upstream?.destroy();
     }, action.timeoutMs);
   }
 
@@ -144,23 +145,29 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     res.writeHead(status, out);
     s.tap?.responseInit(status, upRes.headers);
     // Response bytes are counted only when someone looks at them (tap or access log).
-    const body = upRes.body;
-    if (s.tap || s.accessLogs.length !== 0) body.on("data", (chunk: Buffer) => (s.responseBytes += chunk.length));
-    // pipe() gives backpressure both ways and is much cheaper per request than stream.pipeline. An upstream
-    // reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
-    body.once("error", () => {
-      if (!responseDestroyed(res)) {
-        addFlag(s, "UR");
-        resetResponse(res);
-      }
+    const count = s.tap !== undefined || s.accessLogs.length !== 0;
+    upRes.stream({
+      onData(chunk) {
+        if (count) s.responseBytes += chunk.length;
+        return (res as NodeJS.WritableStream).write(chunk);
+      },
+      onDrain(resume) {
+        res.once("drain", resume);
+      },
+      onEnd(trailers) {
+        s.trailers = trailers;
+        // Trailers (gRPC's grpc-status) go out before the end of the stream.
+        if (trailers) res.addTrailers(trailers);
+        res.end();
+      },
+      onError() {
+        // An upstream reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
+        if (!responseDestroyed(res)) {
+          addFlag(s, "UR");
+          resetResponse(res);
+        }
+      },
     });
-    // Registered before pipe's own 'end' listener, so trailers (gRPC's grpc-status) go out before the end.
-    body.once("end", () => {
-      const t = upRes.trailers();
-      s.trailers = t;
-      if (t) res.addTrailers(t);
-    });
-    body.pipe(res as NodeJS.WritableStream);
   };
 
   const attempt = (): void => {
@@ -195,7 +202,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
         bumpClusterStatus(cluster, status);
         if (policy && retriableStatus(policy, status)) {
           if (retriesLeft > 0) {
-            upRes.body.resume();
+            upRes.discard();
             return retryLater();
           }
           addFlag(s, "URX");

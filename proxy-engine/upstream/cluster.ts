@@ -1,9 +1,9 @@
 // A compiled cluster: its endpoints, load balancer, pool and stats, ready for the request path.
 
-import type http from "node:http";
 import type { LoadBalancer } from "../lb/round-robin/round-robin";
 import type { Counter, Histogram, StatsStore } from "../stats/stats-store";
 import type { H2Sessions } from "./h2-sessions";
+import type { Http1Pools } from "./pool-registry";
 
 /** Per-host counters, as shown by the admin API's /clusters. */
 export interface HostStats {
@@ -47,8 +47,8 @@ export interface CompiledCluster {
   lbPolicy: "ROUND_ROBIN";
   endpoints: readonly Endpoint[];
   lb: LoadBalancer<Endpoint>;
-  agent: http.Agent;
-  /** Upstream protocol: HTTP/1.1 over `agent`, or HTTP/2 (h2c, prior knowledge) over `h2`. */
+  http1: Http1Pools;
+  /** Upstream protocol: HTTP/1.1 over `http1`, or HTTP/2 (h2c, prior knowledge) over `h2`. */
   protocol: "http1" | "http2";
   h2: H2Sessions;
   connectTimeoutMs: number;

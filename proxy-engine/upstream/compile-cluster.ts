@@ -110,7 +110,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     lbPolicy: "ROUND_ROBIN",
     endpoints,
     lb: createRoundRobin(endpoints),
-    agent: deps.pools.agentFor(c.name),
+    http1: deps.pools.http1For(c.name, connectTimeoutMs),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,

@@ -1,21 +1,55 @@
-// Upstream connection pools: one keep-alive HTTP/1.1 agent per cluster, kept across config swaps
-// so that a new config version does not drop warm connections.
+// Upstream connection pools, kept across config swaps so a new config version does not drop warm
+// connections: per cluster, an undici Pool per HTTP/1.1 endpoint and an HTTP/2 session per h2c endpoint.
 
-import http from "node:http";
+import { Pool } from "undici";
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 
+export interface Http1Pools {
+  get(host: string, port: number): Pool;
+  closeAll(): void;
+}
+
 export interface PoolRegistry {
-  agentFor(cluster: string): http.Agent;
+  http1For(cluster: string, connectTimeoutMs: number): Http1Pools;
   h2For(cluster: string): H2Sessions;
   /** Closes pools of clusters that are no longer configured. */
   retain(clusters: Iterable<string>): void;
   closeAll(): void;
 }
 
+function createHttp1Pools(connectTimeoutMs: number): Http1Pools {
+  const pools = new Map<string, Pool>();
+  return {
+    get(host, port) {
+      const key = `${host}:${port}`;
+      let p = pools.get(key);
+      if (!p) {
+        // pipelining 1: one request per connection at a time, as Envoy's HTTP/1.1 pool does.
+        p = new Pool(`http://${key}`, { connections: 1024, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: connectTimeoutMs, noDelay: true } });
+        pools.set(key, p);
+      }
+      return p;
+    },
+    closeAll() {
+      for (const p of pools.values()) void p.destroy().catch(() => {});
+      pools.clear();
+    },
+  };
+}
+
 export function createPoolRegistry(): PoolRegistry {
-  const agents = new Map<string, http.Agent>();
+  const h1 = new Map<string, { timeout: number; pools: Http1Pools }>();
   const h2 = new Map<string, H2Sessions>();
   return {
+    http1For(cluster, connectTimeoutMs) {
+      let e = h1.get(cluster);
+      if (!e || e.timeout !== connectTimeoutMs) {
+        e?.pools.closeAll();
+        e = { timeout: connectTimeoutMs, pools: createHttp1Pools(connectTimeoutMs) };
+        h1.set(cluster, e);
+      }
+      return e.pools;
+    },
     h2For(cluster) {
       let s = h2.get(cluster);
       if (!s) {
@@ -24,21 +58,12 @@ export function createPoolRegistry(): PoolRegistry {
       }
       return s;
     },
-    agentFor(cluster) {
-      let agent = agents.get(cluster);
-      if (!agent) {
-        // lifo keeps the hottest connections busy and lets idle ones expire.
-        agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: "lifo", timeout: 60_000 });
-        agents.set(cluster, agent);
-      }
-      return agent;
-    },
     retain(clusters) {
       const keep = new Set(clusters);
-      for (const [name, agent] of agents) {
+      for (const [name, e] of h1) {
         if (!keep.has(name)) {
-          agent.destroy();
-          agents.delete(name);
+          e.pools.closeAll();
+          h1.delete(name);
         }
       }
       for (const [name, s] of h2) {
@@ -49,8 +74,8 @@ export function createPoolRegistry(): PoolRegistry {
       }
     },
     closeAll() {
-      for (const agent of agents.values()) agent.destroy();
-      agents.clear();
+      for (const e of h1.values()) e.pools.closeAll();
+      h1.clear();
       for (const s of h2.values()) s.closeAll();
       h2.clear();
     },

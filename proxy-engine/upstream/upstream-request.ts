@@ -1,13 +1,13 @@
-// One upstream attempt to one endpoint, over the cluster's HTTP/1.1 keep-alive pool or its HTTP/2
-// sessions. The request body is piped only once the connection is up, so a refused connection can be
-// retried on the next endpoint with nothing lost; connect and per-try timeouts apply to both protocols.
+// One upstream attempt to one endpoint: HTTP/1.1 through the cluster's undici pool, or HTTP/2 through its
+// h2c session. A failure before anything was sent (refused, unreachable, connect timeout) is reported as a
+// connect failure, so the router can try the next endpoint; connect and per-try timeouts apply to both.
 
-import http, { type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
-import http2 from "node:http2";
-import type { Socket } from "node:net";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type http2 from "node:http2";
+import type { Dispatcher } from "undici";
 import type { ActiveStream } from "../http/active-stream";
 import type { CompiledCluster, Endpoint } from "./cluster";
-import { fromIncomingMessage, type UpstreamResponse } from "./upstream-response";
+import type { BodySink, UpstreamResponse } from "./upstream-response";
 
 export type AttemptFailure =
   /** Nothing reached the upstream: refused, unreachable, connect timeout, or an idle pooled connection the peer had closed. */
@@ -23,7 +23,7 @@ export interface AttemptHandlers {
 
 export interface AttemptOptions {
   path: string;
-  /** HTTP/1.1-style request headers (host, no pseudo-headers). */
+  /** HTTP/1.1-style request headers (host, no pseudo-headers, no hop-by-hop headers). */
   headers: OutgoingHttpHeaders;
   perTryTimeoutMs: number;
   /** Whether the downstream request has a body (a body can only be sent once). */
@@ -35,6 +35,15 @@ export interface UpstreamHandle {
   destroy(): void;
 }
 
+/** Errors that mean the request never reached the upstream. */
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT", "UND_ERR_SOCKET"]);
+
+interface Attempt {
+  respond(res: UpstreamResponse): boolean;
+  fail(f: AttemptFailure): void;
+  hostEnd(ok: boolean): void;
+}
+
 export function startAttempt(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, h: AttemptHandlers): UpstreamHandle {
   ep.stats.rq_total++;
   ep.stats.rq_active++;
@@ -42,28 +51,26 @@ export function startAttempt(s: ActiveStream, cluster: CompiledCluster, ep: Endp
   let settled = false;
   let hostDone = false;
   let tryTimer: NodeJS.Timeout | undefined;
-  const hostEnd = (ok: boolean) => {
-    if (hostDone) return;
-    hostDone = true;
-    ep.stats.rq_active--;
-    if (ok) ep.stats.rq_success++;
-    else ep.stats.rq_error++;
-  };
-  const attempt = {
-    settle(): boolean {
+  const a: Attempt = {
+    hostEnd(ok) {
+      if (hostDone) return;
+      hostDone = true;
+      ep.stats.rq_active--;
+      if (ok) ep.stats.rq_success++;
+      else ep.stats.rq_error++;
+    },
+    respond(res) {
       if (settled) return false;
       settled = true;
       clearTimeout(tryTimer);
+      h.onResponse(res);
       return true;
     },
-    respond(res: UpstreamResponse) {
-      if (!attempt.settle()) return res.destroy();
-      res.body.once("close", () => hostEnd(res.status < 500 && res.complete()));
-      h.onResponse(res);
-    },
-    fail(f: AttemptFailure) {
-      if (!attempt.settle()) return;
-      hostEnd(false);
+    fail(f) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(tryTimer);
+      a.hostEnd(false);
       if (f.kind === "connect") {
         cluster.stats.upstream_cx_connect_fail.value++;
         ep.stats.cx_connect_fail++;
@@ -71,49 +78,94 @@ export function startAttempt(s: ActiveStream, cluster: CompiledCluster, ep: Endp
       h.onFailure(f);
     },
   };
-  const handle = cluster.protocol === "http2" ? sendH2(s, cluster, ep, opts, attempt) : sendH1(s, cluster, ep, opts, attempt);
+  const handle = cluster.protocol === "http2" ? sendH2(s, cluster, ep, opts, a) : sendH1(s, cluster, ep, opts, a);
   if (opts.perTryTimeoutMs > 0) {
     tryTimer = setTimeout(() => {
+      if (settled) return;
       cluster.stats.upstream_rq_per_try_timeout.value++;
+      // Settle first, so the failure the abandoned request reports is ignored.
+      a.fail({ kind: "per-try-timeout" });
       handle.destroy();
-      attempt.fail({ kind: "per-try-timeout" });
     }, opts.perTryTimeoutMs);
   }
   return handle;
 }
 
-interface Attempt {
-  respond(res: UpstreamResponse): void;
-  fail(f: AttemptFailure): void;
-}
-
 function sendH1(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, a: Attempt): UpstreamHandle {
   const { req } = s;
-  const upReq = http.request({ agent: cluster.agent, host: ep.host, port: ep.port, method: req.method, path: opts.path, headers: opts.headers, setHost: false });
-  let bodyStarted = false;
-  let connectTimer: NodeJS.Timeout | undefined;
-  const startBody = () => {
-    bodyStarted = true;
-    if (opts.hasBody) req.pipe(upReq);
-    else upReq.end();
+  let controller: Dispatcher.DispatchController | undefined;
+  let abandoned = false;
+  let sink: BodySink | undefined;
+  let discarding = false;
+  let status = 0;
+  let pending: Buffer[] | undefined;
+  const handler: Dispatcher.DispatchHandler = {
+    onRequestStart(c) {
+      controller = c;
+      if (abandoned) c.abort(new Error("abandoned"));
+    },
+    onResponseStart(c, statusCode, headers) {
+      // 1xx responses are absorbed here (the downstream's own 100-continue is answered by its server).
+      if (statusCode < 200) return;
+      status = statusCode;
+      // Nothing flows until the router decides (deliver or retry).
+      c.pause();
+      const res: UpstreamResponse = {
+        status: statusCode,
+        headers: headers as IncomingHttpHeaders,
+        stream(k) {
+          sink = k;
+          for (const chunk of pending ?? []) k.onData(chunk);
+          pending = undefined;
+          c.resume();
+        },
+        discard() {
+          discarding = true;
+          c.resume();
+        },
+        destroy() {
+          c.abort(new Error("abandoned"));
+        },
+      };
+      if (!a.respond(res)) c.abort(new Error("abandoned"));
+    },
+    onResponseData(c, chunk) {
+      if (discarding) return;
+      if (!sink) {
+        (pending ??= []).push(chunk);
+        return;
+      }
+      if (!sink.onData(chunk)) {
+        c.pause();
+        sink.onDrain(() => c.resume());
+      }
+    },
+    onResponseEnd(_c, trailers) {
+      a.hostEnd(status < 500);
+      const t = trailers && Object.keys(trailers).length ? (trailers as IncomingHttpHeaders) : undefined;
+      sink?.onEnd(t);
+    },
+    onResponseError(_c, err) {
+      const code = (err as NodeJS.ErrnoException).code ?? err.message;
+      if (status !== 0) {
+        a.hostEnd(false);
+        return sink?.onError(err);
+      }
+      // A body that was never read can still go to another endpoint.
+      const nothingSent = CONNECT_ERRORS.has(code) && (!opts.hasBody || !req.readableDidRead);
+      a.fail(nothingSent ? { kind: "connect", code } : { kind: "reset", code });
+    },
   };
-  upReq.once("socket", (sock: Socket) => {
-    if (!sock.connecting) return startBody();
-    connectTimer = setTimeout(() => upReq.destroy(coded("ETIMEDOUT", `connect timeout after ${cluster.connectTimeoutMs}ms`)), cluster.connectTimeoutMs);
-    sock.once("connect", () => {
-      clearTimeout(connectTimer);
-      startBody();
-    });
-  });
-  upReq.once("response", (m) => a.respond(fromIncomingMessage(m)));
-  upReq.on("error", (err: NodeJS.ErrnoException) => {
-    clearTimeout(connectTimer);
-    const code = err.code ?? err.message;
-    // An idle keep-alive connection the peer closed fails on first use; with no body, nothing was lost.
-    const nothingSent = !bodyStarted || (upReq.reusedSocket && code === "ECONNRESET" && !opts.hasBody);
-    a.fail(nothingSent ? { kind: "connect", code } : { kind: "reset", code });
-  });
-  return { destroy: () => upReq.destroy() };
+  cluster.http1.get(ep.host, ep.port).dispatch(
+    { origin: `http://${ep.address}`, path: opts.path, method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers: opts.headers as Record<string, string>, body: opts.hasBody ? req : null },
+    handler,
+  );
+  return {
+    destroy() {
+      abandoned = true;
+      controller?.abort(new Error("abandoned"));
+    },
+  };
 }
 
 function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, a: Attempt): UpstreamHandle {
@@ -145,21 +197,38 @@ function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
   }
   if (opts.hasBody) req.pipe(stream);
   let trailers: IncomingHttpHeaders | undefined;
+  let sink: BodySink | undefined;
   stream.on("trailers", (t) => (trailers = stripPseudo(t)));
   stream.once("response", (rh) => {
     clearTimeout(connectTimer);
+    const status = Number(rh[":status"] ?? 502);
     a.respond({
-      status: Number(rh[":status"] ?? 502),
+      status,
       headers: stripPseudo(rh),
-      body: stream,
-      trailers: () => trailers,
-      complete: () => stream.readableEnded && !stream.rstCode,
+      stream(k) {
+        sink = k;
+        stream.on("data", (chunk: Buffer) => {
+          if (!k.onData(chunk)) {
+            stream.pause();
+            k.onDrain(() => stream.resume());
+          }
+        });
+        stream.once("end", () => {
+          a.hostEnd(status < 500 && !stream.rstCode);
+          k.onEnd(trailers);
+        });
+      },
+      discard: () => void stream.resume(),
       destroy: () => stream.destroy(),
     });
   });
   stream.on("error", (err: NodeJS.ErrnoException) => {
     clearTimeout(connectTimer);
     const code = err.code ?? err.message;
+    if (sink) {
+      a.hostEnd(false);
+      return sink.onError(err);
+    }
     a.fail(connected ? { kind: "reset", code } : { kind: "connect", code });
   });
   return { destroy: () => stream.destroy() };

@@ -1,27 +1,23 @@
-// What the router needs of an upstream response, whichever protocol carried it.
+// What the router needs of an upstream response, whichever protocol carried it: status and headers, then a
+// body pushed to a sink with backpressure (a sink that returns false is paused until it drains).
 
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import type { Readable } from "node:stream";
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface BodySink {
+  /** Returns false when the consumer is full; the producer then waits for onDrain. */
+  onData(chunk: Buffer): boolean;
+  onDrain(resume: () => void): void;
+  onEnd(trailers: IncomingHttpHeaders | undefined): void;
+  onError(err: Error): void;
+}
 
 export interface UpstreamResponse {
   status: number;
   /** Response headers without HTTP/2 pseudo-headers. */
   headers: IncomingHttpHeaders;
-  body: Readable;
-  /** Trailers, once the body has ended (HTTP/1.1 chunked trailers or HTTP/2 trailers). */
-  trailers(): IncomingHttpHeaders | undefined;
-  /** The body arrived whole. */
-  complete(): boolean;
+  /** Starts delivering the body to `sink`. */
+  stream(sink: BodySink): void;
+  /** Reads and drops the body (before a retry), so the connection can be reused. */
+  discard(): void;
   destroy(): void;
-}
-
-export function fromIncomingMessage(m: IncomingMessage): UpstreamResponse {
-  return {
-    status: m.statusCode ?? 502,
-    headers: m.headers,
-    body: m,
-    trailers: () => (Object.keys(m.trailers).length ? m.trailers : undefined),
-    complete: () => m.complete,
-    destroy: () => m.destroy(),
-  };
 }
