@@ -31,6 +31,8 @@ export interface ActiveStream {
   upstream: UpstreamHandle | undefined;
   /** Upstream attempts made so far (1 + retries). */
   attempts: number;
+  /** Counted in the cluster's active retries. */
+  retrying: boolean;
   /** Route timeout, cleared when the response completes. */
   routeTimer: NodeJS.Timeout | undefined;
   generateRequestId: boolean;

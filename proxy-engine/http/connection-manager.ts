@@ -42,6 +42,10 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     clearTimeout(s.routeTimer);
     const now = performance.now();
     stats.downstream_rq_time.record(now - s.startedAt);
+    if (s.cluster) {
+      s.cluster.stats.upstream_rq_active.value--;
+      if (s.retrying) s.cluster.stats.upstream_rq_retry_active.value--;
+    }
     if (s.cluster && s.upstreamStartedAt) s.cluster.stats.upstream_rq_time.record(now - s.upstreamStartedAt);
     const rs = s.route?.stats;
     if (rs) {
@@ -104,6 +108,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       endpoint: undefined,
       upstream: undefined,
       attempts: 0,
+      retrying: false,
       routeTimer: undefined,
       generateRequestId: hcm?.generateRequestId ?? true,
       tap: undefined,

@@ -261,6 +261,32 @@ describe("timeouts and retries", () => {
     expect(down.requests).toHaveLength(4);
   });
 
+  it("caps concurrent retries with the circuit breaker's max_retries and the retry budget", async () => {
+    const down = await upstream("down", (req, res) => {
+      req.resume();
+      setTimeout(() => {
+        res.writeHead(503);
+        res.end("down");
+      }, 30);
+    });
+    const retry = { retry_on: "5xx", num_retries: 1, retry_back_off: { base_interval: "0.05s", max_interval: "0.05s" } };
+    const none = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "d", retry_policy: retry } }], {}, [staticClusterJson("d", [down.port], { circuit_breakers: { thresholds: [{ max_retries: 0 }] } })]);
+    expect((await request(`${none.base}/`)).status).toBe(503);
+    expect(down.requests).toHaveLength(1);
+    expect(none.proxy.stats.counter("cluster.d.upstream_rq_retry_overflow").value).toBe(1);
+
+    const budget = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "b", retry_policy: retry } }], {}, [
+      staticClusterJson("b", [down.port], { circuit_breakers: { thresholds: [{ retry_budget: { budget_percent: { value: 0 }, min_retry_concurrency: 1 } }] } }),
+    ]);
+    const before = down.requests.length;
+    await Promise.all([request(`${budget.base}/`), request(`${budget.base}/`)]);
+    // Both first attempts fail together; the budget admits one concurrent retry, so one request retries.
+    expect(down.requests.length - before).toBe(3);
+    expect(budget.proxy.stats.counter("cluster.b.upstream_rq_retry_overflow").value).toBe(1);
+    expect(budget.proxy.stats.gauge("cluster.b.upstream_rq_retry_active").value).toBe(0);
+    expect(budget.proxy.stats.gauge("cluster.b.upstream_rq_active").value).toBe(0);
+  });
+
   it("retries a per-try timeout", async () => {
     let n = 0;
     const sometimesSlow = await upstream("s", (_req, res) => {

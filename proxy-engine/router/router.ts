@@ -12,7 +12,7 @@ import type { FormatContext } from "../http/header-format";
 import { applyHeaderMutation } from "../http/header-mutation";
 import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import { sendLocalReply } from "../http/local-reply";
-import type { CompiledCluster, Endpoint } from "../upstream/cluster";
+import { retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
 import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
 import { runPhase } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
@@ -80,6 +80,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     return sendLocalReply(s, status, name ? `cluster "${name}" not found (route "${route.name}")` : `no cluster: header "${(action.target as { header: string }).header}" is missing (route "${route.name}")`);
   }
   s.cluster = cluster;
+  cluster.stats.upstream_rq_active.value++;
   const path = rewritePath(req.url ?? "/", route, action);
   const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress, s.generateRequestId);
   if (action.hostRewrite) headers.host = action.hostRewrite;
@@ -102,8 +103,22 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     }, action.timeoutMs);
   }
 
+  /** A retry the policy wants, if the cluster's retry limit (max_retries or retry_budget) admits it. */
+  const mayRetry = (): boolean => {
+    if (retriesLeft <= 0) return false;
+    if (!s.retrying && !retryAllowed(cluster)) {
+      cluster.stats.upstream_rq_retry_overflow.value++;
+      return false;
+    }
+    return true;
+  };
+
   const retryLater = () => {
     retriesLeft--;
+    if (!s.retrying) {
+      s.retrying = true;
+      cluster.stats.upstream_rq_retry_active.value++;
+    }
     cluster.stats.upstream_rq_retry.value++;
     const delay = backoffMs(policy!, retries++);
     setTimeout(() => {
@@ -119,7 +134,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     }
     const retryOn = policy?.retryOn;
     const wants = f.kind === "reset" ? retryOn?.has("reset") : retryOn?.has("5xx") || retryOn?.has("gateway-error");
-    if (wants && retriesLeft > 0) return retryLater();
+    if (wants && mayRetry()) return retryLater();
     if (wants && policy) {
       addFlag(s, "URX");
       cluster.stats.upstream_rq_retry_limit_exceeded.value++;
@@ -201,7 +216,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
         const status = upRes.status;
         bumpClusterStatus(cluster, status);
         if (policy && retriableStatus(policy, status)) {
-          if (retriesLeft > 0) {
+          if (mayRetry()) {
             upRes.discard();
             return retryLater();
           }

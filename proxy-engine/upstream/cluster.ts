@@ -1,7 +1,7 @@
 // A compiled cluster: its endpoints, load balancer, pool and stats, ready for the request path.
 
 import type { LoadBalancer } from "../lb/round-robin/round-robin";
-import type { Counter, Histogram, StatsStore } from "../stats/stats-store";
+import type { Counter, Gauge, Histogram, StatsStore } from "../stats/stats-store";
 import type { H2Sessions } from "./h2-sessions";
 import type { Http1Pools } from "./pool-registry";
 
@@ -39,6 +39,25 @@ export interface ClusterStats {
   upstream_rq_retry_success: Counter;
   upstream_rq_retry_limit_exceeded: Counter;
   upstream_rq_time: Histogram;
+  upstream_rq_retry_overflow: Counter;
+  upstream_rq_active: Gauge;
+  /** Requests of this cluster currently being retried. */
+  upstream_rq_retry_active: Gauge;
+}
+
+/** Retry admission (Envoy's circuit breaker max_retries, or a retry_budget, which takes precedence). */
+export interface RetryLimit {
+  maxRetries: number;
+  budgetPercent: number | undefined;
+  minRetryConcurrency: number;
+}
+
+/** Whether one more concurrent retry fits in the cluster's limit right now. */
+export function retryAllowed(c: CompiledCluster): boolean {
+  const l = c.retryLimit;
+  const active = c.stats.upstream_rq_retry_active.value;
+  if (l.budgetPercent === undefined) return active < l.maxRetries;
+  return active < Math.max(l.minRetryConcurrency, (l.budgetPercent / 100) * c.stats.upstream_rq_active.value);
 }
 
 export interface CompiledCluster {
@@ -52,6 +71,7 @@ export interface CompiledCluster {
   protocol: "http1" | "http2";
   h2: H2Sessions;
   connectTimeoutMs: number;
+  retryLimit: RetryLimit;
   stats: ClusterStats;
 }
 
@@ -74,5 +94,8 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_retry_success: c("upstream_rq_retry_success"),
     upstream_rq_retry_limit_exceeded: c("upstream_rq_retry_limit_exceeded"),
     upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
+    upstream_rq_retry_overflow: c("upstream_rq_retry_overflow"),
+    upstream_rq_active: store.gauge(`cluster.${cluster}.upstream_rq_active`),
+    upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),
   };
 }

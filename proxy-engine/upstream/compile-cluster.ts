@@ -14,7 +14,7 @@ import type { StatsStore } from "../stats/stats-store";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 import { typeRegistry } from "../config/type-registry";
-import { clusterStats, createHostStats, type CompiledCluster, type Endpoint } from "./cluster";
+import { clusterStats, createHostStats, type CompiledCluster, type Endpoint, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -67,6 +67,15 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
   return out;
 }
 
+/** Envoy's defaults: 3 concurrent retries; a budget allows 20% of active requests, at least 3. */
+function retryLimitOf(c: Cluster, path: string, issues: ConfigIssue[]): RetryLimit {
+  const t = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
+  const budget = t?.retryBudget;
+  const pct = budget ? (budget.budgetPercent?.value ?? 20) : undefined;
+  if (pct !== undefined && (pct < 0 || pct > 100)) issues.push({ path: `${path}.circuit_breakers.thresholds[0].retry_budget.budget_percent`, message: `must be in [0, 100], got ${pct}` });
+  return { maxRetries: t?.maxRetries ?? 3, budgetPercent: pct, minRetryConcurrency: budget?.minRetryConcurrency ?? 3 };
+}
+
 const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
 function upstreamProtocol(c: Cluster, path: string, issues: ConfigIssue[]): "http1" | "http2" {
@@ -103,6 +112,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues);
   }
   const protocol = upstreamProtocol(c, path, issues);
+  const retryLimit = retryLimitOf(c, path, issues);
   if (issues.length) throw new ConfigError(issues);
   return {
     name: c.name,
@@ -114,6 +124,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,
+    retryLimit,
     stats: clusterStats(deps.stats, c.name),
   };
 }
