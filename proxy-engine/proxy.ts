@@ -14,6 +14,8 @@ import { createUpgradeHandler } from "./http/upgrade";
 import { createHttpListener } from "./listener/http-listener";
 import type { RunningListener } from "./listener/running-listener";
 import { createTcpListener } from "./listener/tcp-listener";
+import { runNetworkFilters } from "./listener/network-filters/network-filter";
+import type { Socket } from "node:net";
 import { createTcpProxyHandler, createTcpProxyStats } from "./listener/tcp-proxy";
 import { createStatsStore, type StatsStore } from "./stats/stats-store";
 import { createLogger, type Logger } from "./log/logger";
@@ -71,7 +73,16 @@ export function createProxy(opts: ProxyOptions): Proxy {
   const getConfig = () => current;
 
   function makeListener(l: CompiledListener): RunningListener {
-    if (l.kind === "tcp") return createTcpListener(l.name, l.host, l.port, createTcpProxyHandler(l.name, getConfig, createTcpProxyStats(stats, l.tcp.statPrefix)));
+    // Network filters come from the config current when a connection arrives.
+    const gate = (socket: Socket, proceed: () => void) => runNetworkFilters(getConfig().listenerByName.get(l.name)?.networkFilters ?? [], socket, proceed);
+    const cx = { total: stats.counter(`listener.${l.name}.downstream_cx_total`), active: stats.gauge(`listener.${l.name}.downstream_cx_active`) };
+    const counted = (socket: Socket, proceed: () => void) => {
+      cx.total.value++;
+      cx.active.value++;
+      socket.once("close", () => cx.active.value--);
+      gate(socket, proceed);
+    };
+    if (l.kind === "tcp") return createTcpListener(l.name, l.host, l.port, createTcpProxyHandler(l.name, getConfig, createTcpProxyStats(stats, l.tcp.statPrefix)), counted);
     const hcmStats = createHcmStats(stats, l.hcm.statPrefix);
     return createHttpListener({
       name: l.name,
@@ -83,6 +94,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       headersTimeoutMs: l.hcm.requestHeadersTimeoutMs,
       requestTimeoutMs: l.hcm.requestTimeoutMs,
       idleTimeoutMs: l.hcm.idleTimeoutMs,
+      gate: counted,
     });
   }
 

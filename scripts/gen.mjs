@@ -35,6 +35,8 @@ export const ENVOY_FILES = [
   "envoy/extensions/access_loggers/file/v3/file.proto",
   "envoy/extensions/access_loggers/stream/v3/stream.proto",
   "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
+  "envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit.proto",
+  "envoy/extensions/filters/network/connection_limit/v3/connection_limit.proto",
 ];
 
 const work = mkdtempSync(path.join(tmpdir(), "meshdash-gen-"));

@@ -15,6 +15,8 @@ import { ClusterSchema } from "../../proto/gen/envoy/config/cluster/v3/cluster_p
 import { ClusterLoadAssignmentSchema } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
 import { FileAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/file/v3/file_pb";
 import { StderrAccessLogSchema, StdoutAccessLogSchema } from "../../proto/gen/envoy/extensions/access_loggers/stream/v3/stream_pb";
+import { ConnectionLimitSchema } from "../../proto/gen/envoy/extensions/filters/network/connection_limit/v3/connection_limit_pb";
+import { LocalRateLimitSchema as NetworkLocalRateLimitSchema } from "../../proto/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb";
 import { HttpProtocolOptionsSchema } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 
 export const TYPED_CONFIGS: DescMessage[] = [
@@ -35,6 +37,8 @@ export const TYPED_CONFIGS: DescMessage[] = [
   StdoutAccessLogSchema,
   StderrAccessLogSchema,
   HttpProtocolOptionsSchema,
+  ConnectionLimitSchema,
+  NetworkLocalRateLimitSchema,
 ];
 
 export const typeRegistry = createRegistry(...TYPED_CONFIGS);

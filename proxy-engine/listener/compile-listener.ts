@@ -22,6 +22,8 @@ import { compileHttpFilters } from "../http/filters/compile-http-filters";
 import type { StreamFilter } from "../http/filters/stream-filter";
 import type { StatsStore } from "../stats/stats-store";
 import { compileAccessLogs, type AccessLogger } from "../http/access-log/access-logger";
+import { compileNetworkFilters } from "./network-filters/compile-network-filters";
+import type { NetworkFilter } from "./network-filters/network-filter";
 
 export const HCM_FILTER = "envoy.filters.network.http_connection_manager";
 export const TCP_PROXY_FILTER = "envoy.filters.network.tcp_proxy";
@@ -48,6 +50,8 @@ interface ListenerBase {
   name: string;
   host: string;
   port: number;
+  /** Non-terminal network filters, run on each new connection before the terminal filter. */
+  networkFilters: NetworkFilter[];
 }
 
 export type CompiledListener = (ListenerBase & { kind: "http"; hcm: CompiledHcm }) | (ListenerBase & { kind: "tcp"; tcp: { statPrefix: string; target: ClusterTarget } });
@@ -75,14 +79,20 @@ export function compileListener(l: Listener, path: string, deps: ListenerDeps): 
     issues.push({ path: fpath, message: `a terminal filter (${HCM_FILTER} or ${TCP_PROXY_FILTER}) is required` });
     throw new ConfigError(issues);
   }
-  filters.slice(0, -1).forEach((f, i) => issues.push({ path: `${fpath}[${i}]`, message: `network filter "${f.name}" is not supported before the terminal filter` }));
+  let networkFilters: NetworkFilter[] = [];
+  try {
+    networkFilters = compileNetworkFilters(filters.slice(0, -1), fpath, deps.stats);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  }
   const lp = `${fpath}[${filters.length - 1}]`;
   const tc = last.configType.case === "typedConfig" ? last.configType.value : undefined;
   const unpacked = tc ? anyUnpack(tc, typeRegistry) : undefined;
   if (!tc) issues.push({ path: `${lp}.typed_config`, message: "is required" });
   else if (!unpacked) issues.push({ path: `${lp}.typed_config`, message: `unknown type ${tc.typeUrl}` });
   if (issues.length || !addr || !unpacked) throw new ConfigError(issues);
-  const base = { name: l.name, host: addr.host, port: addr.port };
+  const base = { name: l.name, host: addr.host, port: addr.port, networkFilters };
   if (unpacked.$typeName === HttpConnectionManagerSchema.typeName) {
     return { ...base, kind: "http", hcm: compileHcm(unpacked as HttpConnectionManager, `${lp}.typed_config`, deps) };
   }

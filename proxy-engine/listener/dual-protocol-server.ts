@@ -16,6 +16,8 @@ export interface DualProtocolOptions {
   h2?: http2.ServerOptions;
   /** Called for each accepted TCP connection before protocol detection. */
   onConnection?(socket: net.Socket): void;
+  /** Network filters: may hold or close a new connection; HTTP starts when it calls proceed(). */
+  gate?(socket: net.Socket, proceed: () => void): void;
   onUpgrade?(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void;
   /** Malformed HTTP/1.1; the default answers 400 and closes. */
   onClientError?(err: NodeJS.ErrnoException, socket: net.Socket): void;
@@ -81,6 +83,11 @@ export function createDualProtocolServer(opts: DualProtocolOptions): DualProtoco
       inFlight.delete(socket);
     });
     opts.onConnection?.(socket);
+    if (opts.gate) opts.gate(socket, () => startHttp(socket));
+    else startHttp(socket);
+  });
+  const startHttp = (socket: net.Socket) => {
+    if (socket.destroyed) return;
     sniffProtocol(socket, 30_000, (protocol, head) => {
       sniffing.delete(socket);
       if (protocol === "h2") {
@@ -96,7 +103,7 @@ export function createDualProtocolServer(opts: DualProtocolOptions): DualProtoco
       socket.emit("data", head);
       socket.resume();
     });
-  });
+  };
   return {
     listen(port, host) {
       return new Promise((resolve, reject) => {

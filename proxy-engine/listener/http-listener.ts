@@ -19,6 +19,7 @@ export interface HttpListenerOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
+  gate(socket: Socket, proceed: () => void): void;
 }
 
 export type HttpListener = RunningListener;
@@ -50,6 +51,7 @@ export function createHttpListener(opts: HttpListenerOptions): HttpListener {
     },
     onUpgrade: opts.onUpgrade,
     idleTimeoutMs: opts.idleTimeoutMs,
+    gate: opts.gate,
     onConnection(socket: TrackedSocket) {
       socket.meshConnectionId = ++nextConnectionId >>> 0;
       socket.meshStreamCount = 0;

@@ -4,13 +4,14 @@
 import net, { type AddressInfo } from "node:net";
 import type { RunningListener } from "./running-listener";
 
-export function createTcpListener(name: string, host: string, port: number, onConnection: (s: net.Socket) => void): RunningListener {
+export function createTcpListener(name: string, host: string, port: number, onConnection: (s: net.Socket) => void, gate?: (s: net.Socket, proceed: () => void) => void): RunningListener {
   const sockets = new Set<net.Socket>();
   // Half-open: a client that shuts down its sending side still gets the rest of the response.
   const server = net.createServer({ allowHalfOpen: true }, (s) => {
     sockets.add(s);
     s.once("close", () => sockets.delete(s));
-    onConnection(s);
+    if (gate) gate(s, () => onConnection(s));
+    else onConnection(s);
   });
   return {
     name,
