@@ -3,27 +3,25 @@
 
 import http from "node:http";
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach } from "./test-util/cleanup";
 import { ConfigError } from "./config/config-error";
 import { resourcesFromBootstrap } from "./config/resources";
 import { createProxy, type Proxy } from "./proxy";
 import { bootstrapFor, deadPort, startUpstream, type TestUpstream } from "./test-util/upstream";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 async function upstream(name: string, handler?: http.RequestListener): Promise<TestUpstream> {
   const u = await startUpstream(name, handler);
-  cleanups.push(u.close);
+  cleanup(u.close);
   return u;
 }
 
 async function proxyFor(routes: { prefix: string; cluster: string }[], clusters: Record<string, number[]>): Promise<{ proxy: Proxy; base: string }> {
   const proxy = createProxy({ id: "test", role: "gateway", bootstrap: bootstrapFor(routes, clusters) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, base: `http://${proxy.listeners()[0]!.address}` };
 }
 

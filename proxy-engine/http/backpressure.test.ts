@@ -3,14 +3,12 @@
 
 import http from "node:http";
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach } from "../test-util/cleanup";
 import { createProxy, type Proxy } from "../proxy";
 import { bootstrapFor, startUpstream } from "../test-util/upstream";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 const TOTAL = 64 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, "z");
@@ -19,10 +17,10 @@ const BOUND = 16 * 1024 * 1024;
 
 async function proxyTo(handler: http.RequestListener): Promise<{ proxy: Proxy; port: number }> {
   const up = await startUpstream("big", handler);
-  cleanups.push(up.close);
+  cleanup(up.close);
   const proxy = createProxy({ id: "t", role: "gateway", bootstrap: bootstrapFor([{ prefix: "/", cluster: "big" }], { big: [up.port] }) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(50));
+  cleanup(() => proxy.stop(50));
   return { proxy, port: Number(proxy.listeners()[0]!.address.split(":")[1]) };
 }
 
@@ -51,7 +49,7 @@ describe("backpressure", () => {
     });
     const client = net.connect(port, "127.0.0.1", () => client.write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
     client.pause(); // never read
-    cleanups.push(async () => void client.destroy());
+    cleanup(async () => void client.destroy());
     const n = await stalledAt;
     expect(n).toBeLessThan(BOUND);
   });
@@ -82,7 +80,7 @@ describe("backpressure", () => {
         resolve(sent); // everything was accepted: nothing pushed back, the bound check fails
       };
       pump();
-      cleanups.push(async () => void req.destroy());
+      cleanup(async () => void req.destroy());
     });
     expect(received).toBeGreaterThan(0);
     expect(stalled).toBeLessThan(BOUND);

@@ -4,10 +4,9 @@
 import http2 from "node:http2";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapFromJson } from "../config/resources";
 import { createProxy, type Proxy } from "../proxy";
 import { HOSTILE_HTTP1 } from "../test-util/hostile-http1-corpus";
-import { HCM_TYPE, ROUTER_TYPE, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
+import { singleListenerBootstrap, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
 
 let proxy: Proxy;
 let up: TestUpstream;
@@ -26,38 +25,9 @@ beforeAll(async () => {
       res.end("ok");
     });
   });
-  proxy = createProxy({
-    id: "t",
-    role: "gateway",
-    bootstrap: bootstrapFromJson({
-      static_resources: {
-        listeners: [
-          {
-            name: "l",
-            address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-            filter_chains: [
-              {
-                filters: [
-                  {
-                    name: "hcm",
-                    typed_config: {
-                      "@type": HCM_TYPE,
-                      stat_prefix: "l",
-                      request_headers_timeout: "0.5s",
-                      common_http_protocol_options: { idle_timeout: "1s" },
-                      route_config: { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "a" } }] }] },
-                      http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        clusters: [staticClusterJson("a", [up.port])],
-      },
-    }),
-  });
+  const routes = [{ match: { prefix: "/" }, route: { cluster: "a" } }];
+  const hcm = { request_headers_timeout: "0.5s", common_http_protocol_options: { idle_timeout: "1s" } };
+  proxy = createProxy({ id: "t", role: "gateway", bootstrap: singleListenerBootstrap({ routes, hcm }, [staticClusterJson("a", [up.port])]) });
   await proxy.start();
   port = Number(proxy.listeners()[0]!.address.split(":")[1]);
 });

@@ -3,50 +3,18 @@
 
 import http from "node:http";
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { bootstrapFromJson } from "../config/resources";
+import { describe, expect, it } from "vitest";
 import { createProxy, type Proxy } from "../proxy";
-import { HCM_TYPE, ROUTER_TYPE, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
+import { cleanupAfterEach } from "../test-util/cleanup";
+import { singleListenerBootstrap, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 async function setup(up: TestUpstream, upgradeConfigs: object[] = []): Promise<{ proxy: Proxy; port: number }> {
-  const proxy = createProxy({
-    id: "t",
-    role: "gateway",
-    bootstrap: bootstrapFromJson({
-      static_resources: {
-        listeners: [
-          {
-            name: "l",
-            address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-            filter_chains: [
-              {
-                filters: [
-                  {
-                    name: "hcm",
-                    typed_config: {
-                      "@type": HCM_TYPE,
-                      stat_prefix: "l",
-                      upgrade_configs: upgradeConfigs,
-                      route_config: { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "a" } }] }] },
-                      http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        clusters: [staticClusterJson("a", [up.port])],
-      },
-    }),
-  });
+  const routes = [{ match: { prefix: "/" }, route: { cluster: "a" } }];
+  const proxy = createProxy({ id: "t", role: "gateway", bootstrap: singleListenerBootstrap({ routes, hcm: { upgrade_configs: upgradeConfigs } }, [staticClusterJson("a", [up.port])]) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, port: Number(proxy.listeners()[0]!.address.split(":")[1]) };
 }
 
@@ -70,7 +38,7 @@ function raw(port: number, write: (s: net.Socket) => void, until: (out: string) 
 describe("HTTP/1.1 codec", () => {
   it("answers pipelined requests in order", async () => {
     const up = await startUpstream("a");
-    cleanups.push(up.close);
+    cleanup(up.close);
     const { port } = await setup(up);
     const out = await raw(
       port,
@@ -87,7 +55,7 @@ describe("HTTP/1.1 codec", () => {
       req.on("data", (c: Buffer) => (n += c.length));
       req.on("end", () => res.end(`got ${n} expect=${req.headers.expect ?? "none"}`));
     });
-    cleanups.push(up.close);
+    cleanup(up.close);
     const { port } = await setup(up);
     const body = await new Promise<string>((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, path: "/up", method: "POST", headers: { expect: "100-continue", "transfer-encoding": "chunked" } }, (res) => {
@@ -106,7 +74,7 @@ describe("HTTP/1.1 codec", () => {
 
   it("passes an enabled upgrade through both ways", async () => {
     const up = await startUpstream("a");
-    cleanups.push(up.close);
+    cleanup(up.close);
     // The test upstream's server also speaks a tiny upgrade protocol: 101, then echo in upper case.
     const upgradeServer = net.createServer((s) => {
       s.once("data", (d) => {
@@ -116,7 +84,7 @@ describe("HTTP/1.1 codec", () => {
       });
     });
     await new Promise<void>((r) => upgradeServer.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise((r) => upgradeServer.close(() => r())));
+    cleanup(() => new Promise((r) => upgradeServer.close(() => r())));
     const fake = { ...up, port: (upgradeServer.address() as net.AddressInfo).port };
     const { port } = await setup(fake, [{ upgrade_type: "websocket" }]);
     const out = await raw(
@@ -134,7 +102,7 @@ describe("HTTP/1.1 codec", () => {
 
   it("refuses upgrades that upgrade_configs does not enable", async () => {
     const up = await startUpstream("a");
-    cleanups.push(up.close);
+    cleanup(up.close);
     const { port } = await setup(up);
     const out = await raw(port, (s) => s.write("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"), () => false);
     expect(out).toMatch(/^HTTP\/1.1 403 Forbidden/);

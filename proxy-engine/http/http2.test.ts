@@ -7,7 +7,8 @@ import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-nod
 import http from "node:http";
 import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach } from "../test-util/cleanup";
 import { MeshService, ProxyRole, ProxySchema } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { bootstrapFromJson } from "../config/resources";
@@ -16,10 +17,7 @@ import { compileTapMatch } from "../tap/match";
 import { createTap } from "../tap/tap";
 import { bootstrapJson, prefixRoutes, staticClusterJson, startUpstream } from "../test-util/upstream";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 const H2_OPTIONS = {
   typed_extension_protocol_options: {
@@ -34,7 +32,7 @@ async function startProxy(routes: object[], clusters: object[]): Promise<{ proxy
   const json = bootstrapJson(routes, {}, clusters);
   const proxy = createProxy({ id: "t", role: "gateway", bootstrap: bootstrapFromJson(json) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, base: `http://${proxy.listeners()[0]!.address}` };
 }
 
@@ -43,7 +41,7 @@ async function h2Server(handler: (req: http2.Http2ServerRequest, res: http2.Http
   const sessions = new Set<http2.Http2Session>();
   server.on("session", (s) => sessions.add(s));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(
+  cleanup(
     () =>
       new Promise((r) => {
         for (const s of sessions) s.destroy();
@@ -78,7 +76,7 @@ function h2Get(base: string, path: string, headers: Record<string, string> = {})
 describe("HTTP/2", () => {
   it("serves h2c downstream and translates to an HTTP/1.1 upstream (Host from :authority)", async () => {
     const up = await startUpstream("a", (req, res) => res.end(`host=${req.headers.host} path=${req.url} v=${req.httpVersion}`));
-    cleanups.push(up.close);
+    cleanup(up.close);
     const { base } = await startProxy(prefixRoutes([{ prefix: "/", cluster: "a" }]), [staticClusterJson("a", [up.port])]);
     const r = await h2Get(base, "/hello?x=1");
     expect(r.status).toBe(200);
@@ -111,7 +109,7 @@ describe("HTTP/2", () => {
       });
     const grpcServer = http2.createServer(connectNodeAdapter({ routes }));
     await new Promise<void>((r) => grpcServer.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise((r) => grpcServer.close(() => r())));
+    cleanup(() => new Promise((r) => grpcServer.close(() => r())));
     const port = (grpcServer.address() as AddressInfo).port;
     const { base, proxy } = await startProxy([{ match: { prefix: "/", grpc: {} }, route: { cluster: "grpc" } }], [staticClusterJson("grpc", [port], H2_OPTIONS)]);
     const events: TapEvent[] = [];

@@ -2,7 +2,8 @@
 // timeouts and retries, all configured as Envoy v3 JSON.
 
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach } from "../test-util/cleanup";
 import { fromJson } from "@bufbuild/protobuf";
 import net from "node:net";
 import { ListenerSchema } from "../../proto/gen/envoy/config/listener/v3/listener_pb";
@@ -29,21 +30,18 @@ function rdsListenerJson(name: string, routeConfigName: string) {
   };
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 async function upstream(name: string, handler?: http.RequestListener): Promise<TestUpstream> {
   const u = await startUpstream(name, handler);
-  cleanups.push(u.close);
+  cleanup(u.close);
   return u;
 }
 
 async function proxyWith(routes: object[], clusters: Record<string, number[]>, extraClusters: object[] = []): Promise<{ proxy: Proxy; base: string }> {
   const proxy = createProxy({ id: "t", role: "gateway", bootstrap: bootstrapFromJson(bootstrapJson(routes, clusters, extraClusters)) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, base: `http://${proxy.listeners()[0]!.address}` };
 }
 
@@ -128,7 +126,7 @@ describe("route matching", () => {
       }),
     });
     await proxy.start();
-    cleanups.push(() => proxy.stop(100));
+    cleanup(() => proxy.stop(100));
     const base = `http://${proxy.listeners()[0]!.address}`;
     const vh = async (host: string) => (await request(base, { headers: { host } })).body;
     expect(await vh("exact.com")).toBe("vh0");
@@ -323,7 +321,7 @@ describe("dynamic resources", () => {
   it("proxies raw TCP with tcp_proxy", async () => {
     const echoServer = net.createServer((s) => s.pipe(s));
     await new Promise<void>((r) => echoServer.listen(0, "127.0.0.1", r));
-    cleanups.push(() => new Promise((r) => echoServer.close(() => r())));
+    cleanup(() => new Promise((r) => echoServer.close(() => r())));
     const port = (echoServer.address() as net.AddressInfo).port;
     const proxy = createProxy({
       id: "t",
@@ -342,7 +340,7 @@ describe("dynamic resources", () => {
       }),
     });
     await proxy.start();
-    cleanups.push(() => proxy.stop(100));
+    cleanup(() => proxy.stop(100));
     const [host, p] = proxy.listeners()[0]!.address.split(":");
     const got = await new Promise<string>((resolve, reject) => {
       const c = net.connect(Number(p), host!, () => c.end("ping over tcp"));

@@ -1,7 +1,8 @@
 // Tap through a real proxy on loopback: events for matching requests only, the limit, redaction, and DC.
 
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { cleanupAfterEach } from "../test-util/cleanup";
 import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { resourcesFromBootstrap } from "../config/resources";
 import { createProxy, type Proxy } from "../proxy";
@@ -12,17 +13,14 @@ import { REDACTED } from "./redact";
 import { create } from "@bufbuild/protobuf";
 import { MatchSchema } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 async function setup(handler?: http.RequestListener): Promise<{ proxy: Proxy; base: string }> {
   const up = await startUpstream("a", handler);
-  cleanups.push(up.close);
+  cleanup(up.close);
   const proxy = createProxy({ id: "gw", role: "gateway", bootstrap: bootstrapFor([{ prefix: "/", cluster: "a" }], { a: [up.port] }) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, base: `http://${proxy.listeners()[0]!.address}` };
 }
 

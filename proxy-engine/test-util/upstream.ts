@@ -45,27 +45,55 @@ export async function deadPort(): Promise<number> {
 export const HCM_TYPE = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
 export const ROUTER_TYPE = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
 
-/** Envoy JSON for an HTTP listener with an inline route configuration. */
-export function httpListenerJson(name: string, port: number, routeConfig: object, statPrefix = name): object {
+export interface ListenerSpec {
+  name?: string;
+  /** Routes of the single "*" virtual host (ignored when routeConfig is given). */
+  routes?: object[];
+  /** Extra fields of that virtual host (e.g. typed_per_filter_config). */
+  vhost?: object;
+  routeConfig?: object;
+  /** Extra HttpConnectionManager fields (access_log, upgrade_configs, timeouts, ...). */
+  hcm?: object;
+  /** HTTP filters before the router. */
+  httpFilters?: object[];
+  /** Network filters before the connection manager. */
+  networkFilters?: object[];
+}
+
+/** Envoy JSON for an HTTP listener on an ephemeral loopback port. */
+export function listenerJson(spec: ListenerSpec): object {
+  const name = spec.name ?? "l";
   return {
     name,
-    address: { socket_address: { address: "127.0.0.1", port_value: port } },
+    address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
     filter_chains: [
       {
         filters: [
+          ...(spec.networkFilters ?? []),
           {
             name: "envoy.filters.network.http_connection_manager",
             typed_config: {
               "@type": HCM_TYPE,
-              stat_prefix: statPrefix,
-              route_config: routeConfig,
-              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
+              stat_prefix: name,
+              route_config: spec.routeConfig ?? { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: spec.routes ?? [], ...spec.vhost }] },
+              http_filters: [...(spec.httpFilters ?? []), { name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
+              ...spec.hcm,
             },
           },
         ],
       },
     ],
   };
+}
+
+/** Envoy JSON for an HTTP listener with an inline route configuration. */
+export function httpListenerJson(name: string, _port: number, routeConfig: object): object {
+  return listenerJson({ name, routeConfig });
+}
+
+/** A bootstrap with one listener and the given clusters. */
+export function singleListenerBootstrap(spec: ListenerSpec, clusters: object[]): Bootstrap {
+  return bootstrapFromJson({ static_resources: { listeners: [listenerJson(spec)], clusters } });
 }
 
 export function staticClusterJson(name: string, ports: number[], extra: object = {}): object {

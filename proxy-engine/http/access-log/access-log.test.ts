@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../config/config-error";
 import { bootstrapFromJson } from "../../config/resources";
 import { createProxy, type Proxy } from "../../proxy";
-import { HCM_TYPE, ROUTER_TYPE, staticClusterJson, startUpstream } from "../../test-util/upstream";
+import { listenerJson, staticClusterJson, startUpstream } from "../../test-util/upstream";
 
 let proxy: Proxy | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -17,26 +17,7 @@ afterEach(async () => {
 });
 
 function listenerWithLog(accessLog: object[]): object {
-  return {
-    name: "l",
-    address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-    filter_chains: [
-      {
-        filters: [
-          {
-            name: "envoy.filters.network.http_connection_manager",
-            typed_config: {
-              "@type": HCM_TYPE,
-              stat_prefix: "l",
-              access_log: accessLog,
-              route_config: { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: [{ name: "all", match: { prefix: "/" }, route: { cluster: "a" } }] }] },
-              http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return listenerJson({ routes: [{ name: "all", match: { prefix: "/" }, route: { cluster: "a" } }], hcm: { access_log: accessLog } });
 }
 
 const FILE = "type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog";

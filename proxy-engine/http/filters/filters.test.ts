@@ -2,54 +2,23 @@
 // header mutation and CORS, configured as Envoy v3 JSON.
 
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
-import { bootstrapFromJson } from "../../config/resources";
+import { describe, expect, it } from "vitest";
 import { createProxy, type Proxy } from "../../proxy";
-import { HCM_TYPE, ROUTER_TYPE, staticClusterJson, startUpstream } from "../../test-util/upstream";
+import { cleanupAfterEach } from "../../test-util/cleanup";
+import { singleListenerBootstrap, staticClusterJson, startUpstream } from "../../test-util/upstream";
 import { createTokenBucket } from "./local-ratelimit/local-ratelimit-filter";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
+const cleanup = cleanupAfterEach();
 
 const T = "type.googleapis.com/envoy.extensions.filters.http.";
 
 async function proxyWithFilters(httpFilters: object[], routeExtra: object = {}, vhExtra: object = {}): Promise<{ proxy: Proxy; base: string; upstreamHits: () => number }> {
   const up = await startUpstream("a");
-  cleanups.push(up.close);
-  const proxy = createProxy({
-    id: "t",
-    role: "gateway",
-    bootstrap: bootstrapFromJson({
-      static_resources: {
-        listeners: [
-          {
-            name: "l",
-            address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-            filter_chains: [
-              {
-                filters: [
-                  {
-                    name: "envoy.filters.network.http_connection_manager",
-                    typed_config: {
-                      "@type": HCM_TYPE,
-                      stat_prefix: "l",
-                      route_config: { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: [{ name: "r", match: { prefix: "/" }, route: { cluster: "a" }, ...routeExtra }], ...vhExtra }] },
-                      http_filters: [...httpFilters, { name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        clusters: [staticClusterJson("a", [up.port])],
-      },
-    }),
-  });
+  cleanup(up.close);
+  const routes = [{ name: "r", match: { prefix: "/" }, route: { cluster: "a" }, ...routeExtra }];
+  const proxy = createProxy({ id: "t", role: "gateway", bootstrap: singleListenerBootstrap({ routes, vhost: vhExtra, httpFilters }, [staticClusterJson("a", [up.port])]) });
   await proxy.start();
-  cleanups.push(() => proxy.stop(100));
+  cleanup(() => proxy.stop(100));
   return { proxy, base: `http://${proxy.listeners()[0]!.address}`, upstreamHits: () => up.requests.length };
 }
 

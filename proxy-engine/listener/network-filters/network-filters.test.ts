@@ -5,7 +5,7 @@ import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { bootstrapFromJson } from "../../config/resources";
 import { createProxy, type Proxy } from "../../proxy";
-import { HCM_TYPE, ROUTER_TYPE, staticClusterJson, startUpstream } from "../../test-util/upstream";
+import { singleListenerBootstrap, staticClusterJson, startUpstream } from "../../test-util/upstream";
 
 let proxy: Proxy | undefined;
 const closers: (() => Promise<void>)[] = [];
@@ -17,37 +17,8 @@ afterEach(async () => {
 async function listenerWith(networkFilters: object[]): Promise<number> {
   const up = await startUpstream("a");
   closers.push(up.close);
-  proxy = createProxy({
-    id: "t",
-    role: "gateway",
-    bootstrap: bootstrapFromJson({
-      static_resources: {
-        listeners: [
-          {
-            name: "l",
-            address: { socket_address: { address: "127.0.0.1", port_value: 0 } },
-            filter_chains: [
-              {
-                filters: [
-                  ...networkFilters,
-                  {
-                    name: "hcm",
-                    typed_config: {
-                      "@type": HCM_TYPE,
-                      stat_prefix: "l",
-                      route_config: { name: "rc", virtual_hosts: [{ name: "vh", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "a" } }] }] },
-                      http_filters: [{ name: "envoy.filters.http.router", typed_config: { "@type": ROUTER_TYPE } }],
-                    },
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        clusters: [staticClusterJson("a", [up.port])],
-      },
-    }),
-  });
+  const routes = [{ match: { prefix: "/" }, route: { cluster: "a" } }];
+  proxy = createProxy({ id: "t", role: "gateway", bootstrap: singleListenerBootstrap({ routes, networkFilters }, [staticClusterJson("a", [up.port])]) });
   await proxy.start();
   return Number(proxy.listeners()[0]!.address.split(":")[1]);
 }
