@@ -46,7 +46,7 @@ describe("compileResources", () => {
           ])),
           httpListenerJson("l", 0, vh([])),
         ],
-        clusters: [staticClusterJson("a", [1]), staticClusterJson("b", [2], { lb_policy: "MAGLEV" }), staticClusterJson("a", [3])],
+        clusters: [staticClusterJson("a", [1]), staticClusterJson("b", [2], { lb_policy: "CLUSTER_PROVIDED" }), staticClusterJson("a", [3])],
       },
     };
     const all = issues(json);
@@ -60,7 +60,7 @@ describe("compileResources", () => {
         expect.stringContaining(`${rp}[4].request_headers_to_add[0].header.value: unsupported substitution %NOPE%`),
         expect.stringContaining(`${rp}[5].route.retry_policy.retry_on: unknown retry condition "sometimes"`),
         'static_resources.listeners[2].name: duplicate listener name "l"',
-        "static_resources.clusters[1].lb_policy: MAGLEV is not supported yet (ROUND_ROBIN)",
+        "static_resources.clusters[1].lb_policy: CLUSTER_PROVIDED is not supported (ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV)",
         'static_resources.clusters[2].name: duplicate cluster name "a"',
       ]),
     );

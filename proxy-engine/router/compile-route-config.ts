@@ -29,6 +29,7 @@ import {
   type RouteAction,
 } from "./route-table";
 import { compileSafeRegex, RegexError } from "./safe-regex";
+import { compileHashPolicy } from "./hash-policy";
 import { typeRegistry } from "../config/type-registry";
 import type { StatsStore } from "../stats/stats-store";
 import { regexOrError } from "./string-matcher";
@@ -287,6 +288,7 @@ function compileForward(ra: RouteActionProto, path: string, vhRetry: RetryPolicy
   const hr = ra.hostRewriteSpecifier;
   if (hr.case && hr.case !== "hostRewriteLiteral") issues.push({ path: `${path}.host_rewrite_specifier`, message: `${hr.case} is not supported; use host_rewrite_literal` });
   const retry = ra.retryPolicy ? collect(issues, () => compileRetryPolicy(ra.retryPolicy!, `${path}.retry_policy`)) : vhRetry;
+  const hashPolicy = collect(issues, () => compileHashPolicy(ra.hashPolicy, `${path}.hash_policy`));
   if (issues.length || !target) throw new ConfigError(issues);
   return {
     kind: "forward",
@@ -296,6 +298,7 @@ function compileForward(ra: RouteActionProto, path: string, vhRetry: RetryPolicy
     hostRewrite: hr.case === "hostRewriteLiteral" ? hr.value : undefined,
     timeoutMs: durationToMs(ra.timeout) ?? DEFAULT_ROUTE_TIMEOUT_MS,
     retry,
+    hashPolicy,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Message } from "@bufbuild/protobuf";
 import type { HeaderMutation } from "../http/header-mutation";
 import type { Counter, Histogram } from "../stats/stats-store";
 import type { MatchInput, RequestPredicate } from "./request-matcher";
+import type { RequestHasher } from "./hash-policy";
 
 export interface RetryPolicy {
   /** Envoy retry_on conditions, e.g. "5xx", "gateway-error", "reset", "connect-failure". */
@@ -31,6 +32,8 @@ export interface ForwardAction {
   /** 0 disables the route timeout. */
   timeoutMs: number;
   retry: RetryPolicy | undefined;
+  /** The request's hash for RING_HASH and MAGLEV clusters. */
+  hashPolicy: RequestHasher | undefined;
 }
 
 export interface RedirectAction {

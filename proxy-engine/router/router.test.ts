@@ -212,6 +212,39 @@ describe("route actions", () => {
   });
 });
 
+describe("load balancing through the proxy", () => {
+  it("keeps a header's requests on one host with RING_HASH and MAGLEV, and spreads different headers", async () => {
+    const ups = await Promise.all(["a", "b", "c", "d"].map((n) => upstream(n)));
+    for (const policy of ["RING_HASH", "MAGLEV"]) {
+      const { base } = await proxyWith(
+        [{ match: { prefix: "/" }, route: { cluster: "h", hash_policy: [{ header: { header_name: "x-user" } }] } }],
+        {},
+        [staticClusterJson("h", ups.map((u) => u.port), { lb_policy: policy })],
+      );
+      const hostFor = async (user: string) => (await request(`${base}/`, { headers: { "x-user": user } })).headers["x-upstream"];
+      const first = await hostFor("alice");
+      for (let i = 0; i < 5; i++) expect(await hostFor("alice")).toBe(first);
+      const seen = new Set<string | string[] | undefined>();
+      for (let i = 0; i < 40; i++) seen.add(await hostFor(`user-${i}`));
+      expect(seen.size).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it("serves LEAST_REQUEST and RANDOM clusters, and refuses a non-prime Maglev table", async () => {
+    const a = await upstream("a");
+    const b = await upstream("b");
+    for (const policy of ["LEAST_REQUEST", "RANDOM"]) {
+      const { base } = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "c" } }], {}, [staticClusterJson("c", [a.port, b.port], { lb_policy: policy })]);
+      const seen = new Set<string | string[] | undefined>();
+      for (let i = 0; i < 30; i++) seen.add((await request(`${base}/`)).headers["x-upstream"]);
+      expect(seen).toEqual(new Set(["a", "b"]));
+    }
+    await expect(proxyWith([{ match: { prefix: "/" }, route: { cluster: "m" } }], {}, [staticClusterJson("m", [a.port], { lb_policy: "MAGLEV", maglev_lb_config: { table_size: 1000 } })])).rejects.toThrow(
+      "static_resources.clusters[0].maglev_lb_config.table_size: must be a prime",
+    );
+  });
+});
+
 describe("timeouts and retries", () => {
   it("answers 504 UT when the route timeout passes", async () => {
     const slow = await upstream("slow", () => {

@@ -91,6 +91,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   let retriesLeft = policy && !body ? policy.numRetries : 0;
   let retries = 0;
   const failures: { endpoint: Endpoint; code: string }[] = [];
+  const hash = cluster.hashBased && action.hashPolicy ? action.hashPolicy({ headers: req.headers, query: queryOf(req.url ?? ""), sourceIp: req.socket.remoteAddress ?? "" }) : undefined;
 
   if (action.timeoutMs > 0) {
     s.routeTimer = setTimeout(() => {
@@ -186,7 +187,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   };
 
   const attempt = (): void => {
-    const ep = nextEndpoint(cluster, failures);
+    const ep = nextEndpoint(cluster, failures, hash);
     if (!ep) {
       if (failures.length === 0) {
         addFlag(s, "UH");
@@ -231,12 +232,21 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   attempt();
 }
 
-function nextEndpoint(cluster: CompiledCluster, failures: { endpoint: Endpoint }[]): Endpoint | undefined {
-  for (let i = 0; i < cluster.endpoints.length; i++) {
+function queryOf(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? "" : url.slice(q + 1);
+}
+
+function nextEndpoint(cluster: CompiledCluster, failures: { endpoint: Endpoint }[], hash: number | undefined): Endpoint | undefined {
+  // A hash always names the same host; once it failed, later attempts pick without it.
+  const first = cluster.lb.pick(failures.length === 0 ? hash : undefined);
+  if (first && !failures.some((f) => f.endpoint === first)) return first;
+  for (let i = 0; i < cluster.endpoints.length * 2; i++) {
     const ep = cluster.lb.pick();
     if (ep && !failures.some((f) => f.endpoint === ep)) return ep;
   }
-  return undefined;
+  // Randomised policies may keep drawing failed hosts; every host still gets its try.
+  return cluster.endpoints.find((e) => !failures.some((f) => f.endpoint === e));
 }
 
 function bumpClusterStatus(cluster: CompiledCluster, status: number): void {

@@ -1,6 +1,6 @@
 // A compiled cluster: its endpoints, load balancer, pool and stats, ready for the request path.
 
-import type { LoadBalancer } from "../lb/round-robin/round-robin";
+import type { LoadBalancer } from "../lb/common/load-balancer";
 import type { Counter, Gauge, Histogram, StatsStore } from "../stats/stats-store";
 import type { H2Sessions } from "./h2-sessions";
 import type { Http1Pools } from "./pool-registry";
@@ -13,6 +13,8 @@ export interface HostStats {
   rq_active: number;
   cx_connect_fail: number;
 }
+
+export type LbPolicyName = "ROUND_ROBIN" | "LEAST_REQUEST" | "RANDOM" | "RING_HASH" | "MAGLEV";
 
 export interface Endpoint {
   host: string;
@@ -63,7 +65,9 @@ export function retryAllowed(c: CompiledCluster): boolean {
 export interface CompiledCluster {
   name: string;
   type: "STATIC" | "EDS";
-  lbPolicy: "ROUND_ROBIN";
+  lbPolicy: LbPolicyName;
+  /** RING_HASH and MAGLEV pick by the request's hash (from the route's hash_policy). */
+  hashBased: boolean;
   endpoints: readonly Endpoint[];
   lb: LoadBalancer<Endpoint>;
   http1: Http1Pools;

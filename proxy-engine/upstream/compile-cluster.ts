@@ -8,13 +8,18 @@ import type { SocketAddress } from "../../proto/gen/envoy/config/core/v3/address
 import { HealthStatus } from "../../proto/gen/envoy/config/core/v3/health_check_pb";
 import type { ClusterLoadAssignment } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
 import { ConfigError, type ConfigIssue } from "../config/config-error";
+import type { LoadBalancer } from "../lb/common/load-balancer";
+import { createLeastRequest } from "../lb/least-request/least-request";
+import { createMaglev, DEFAULT_TABLE_SIZE, isPrime } from "../lb/maglev/maglev";
+import { createRandom } from "../lb/random/random";
+import { createRingHash } from "../lb/ring-hash/ring-hash";
 import { createRoundRobin } from "../lb/round-robin/round-robin";
 import { durationToMs } from "../router/compile-route-config";
 import type { StatsStore } from "../stats/stats-store";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 import { typeRegistry } from "../config/type-registry";
-import { clusterStats, createHostStats, type CompiledCluster, type Endpoint, type RetryLimit } from "./cluster";
+import { clusterStats, createHostStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -76,6 +81,44 @@ function retryLimitOf(c: Cluster, path: string, issues: ConfigIssue[]): RetryLim
   return { maxRetries: t?.maxRetries ?? 3, budgetPercent: pct, minRetryConcurrency: budget?.minRetryConcurrency ?? 3 };
 }
 
+const NO_HOSTS: LoadBalancer<Endpoint> = { pick: () => undefined };
+
+const LB_POLICIES: LbPolicyName[] = ["ROUND_ROBIN", "LEAST_REQUEST", "RANDOM", "RING_HASH", "MAGLEV"];
+
+function createLb(c: Cluster, policy: LbPolicyName, endpoints: Endpoint[], path: string, issues: ConfigIssue[]): LoadBalancer<Endpoint> {
+  const cfg = c.lbConfig;
+  switch (policy) {
+    case "LEAST_REQUEST": {
+      const choices = cfg.case === "leastRequestLbConfig" ? (cfg.value.choiceCount ?? 2) : 2;
+      if (choices < 2) issues.push({ path: `${path}.least_request_lb_config.choice_count`, message: "must be at least 2" });
+      return createLeastRequest(endpoints, choices);
+    }
+    case "RANDOM":
+      return createRandom(endpoints);
+    case "RING_HASH": {
+      const r = cfg.case === "ringHashLbConfig" ? cfg.value : undefined;
+      const min = r?.minimumRingSize === undefined ? 1024 : Number(r.minimumRingSize);
+      const max = r?.maximumRingSize === undefined ? 8 * 1024 * 1024 : Number(r.maximumRingSize);
+      if (min < 1 || max < min || max > 8 * 1024 * 1024) {
+        issues.push({ path: `${path}.ring_hash_lb_config`, message: `need 1 <= minimum_ring_size (${min}) <= maximum_ring_size (${max}) <= 8388608` });
+        return NO_HOSTS;
+      }
+      return createRingHash(endpoints, { minimumRingSize: min, maximumRingSize: max });
+    }
+    case "MAGLEV": {
+      const size = cfg.case === "maglevLbConfig" && cfg.value.tableSize !== undefined ? Number(cfg.value.tableSize) : DEFAULT_TABLE_SIZE;
+      // A composite table size would make the permutation cycle without filling the table.
+      if (!isPrime(size) || size > 5000011) {
+        issues.push({ path: `${path}.maglev_lb_config.table_size`, message: `must be a prime no larger than 5000011, got ${size}` });
+        return NO_HOSTS;
+      }
+      return createMaglev(endpoints, size);
+    }
+    default:
+      return createRoundRobin(endpoints);
+  }
+}
+
 const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
 function upstreamProtocol(c: Cluster, path: string, issues: ConfigIssue[]): "http1" | "http2" {
@@ -100,7 +143,8 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   if (type !== Cluster_DiscoveryType.STATIC && type !== Cluster_DiscoveryType.EDS) {
     issues.push({ path: `${path}.type`, message: `cluster type ${type === undefined ? dt.case : Cluster_DiscoveryType[type]} is not supported yet (STATIC, EDS)` });
   }
-  if (c.lbPolicy !== Cluster_LbPolicy.ROUND_ROBIN) issues.push({ path: `${path}.lb_policy`, message: `${Cluster_LbPolicy[c.lbPolicy] ?? c.lbPolicy} is not supported yet (ROUND_ROBIN)` });
+  const lbPolicy = Cluster_LbPolicy[c.lbPolicy] as LbPolicyName | undefined;
+  if (!lbPolicy || !LB_POLICIES.includes(lbPolicy)) issues.push({ path: `${path}.lb_policy`, message: `${Cluster_LbPolicy[c.lbPolicy] ?? c.lbPolicy} is not supported (${LB_POLICIES.join(", ")})` });
   const connectTimeoutMs = durationToMs(c.connectTimeout) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (connectTimeoutMs <= 0) issues.push({ path: `${path}.connect_timeout`, message: "must be greater than 0" });
   let endpoints: Endpoint[] = [];
@@ -114,12 +158,16 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   const protocol = upstreamProtocol(c, path, issues);
   const retryLimit = retryLimitOf(c, path, issues);
   if (issues.length) throw new ConfigError(issues);
+  const lbIssues: ConfigIssue[] = [];
+  const lb = createLb(c, lbPolicy!, endpoints, path, lbIssues);
+  if (lbIssues.length) throw new ConfigError(lbIssues);
   return {
     name: c.name,
     type: type === Cluster_DiscoveryType.EDS ? "EDS" : "STATIC",
-    lbPolicy: "ROUND_ROBIN",
+    lbPolicy: lbPolicy!,
+    hashBased: lbPolicy === "RING_HASH" || lbPolicy === "MAGLEV",
     endpoints,
-    lb: createRoundRobin(endpoints),
+    lb,
     http1: deps.pools.http1For(c.name, connectTimeoutMs),
     protocol,
     h2: deps.pools.h2For(c.name),
