@@ -318,6 +318,25 @@ describe("timeouts and retries", () => {
     expect(budget.proxy.stats.gauge("cluster.b.upstream_rq_active").value).toBe(0);
   });
 
+  it("answers 503 UO past the circuit breakers' max_requests and max_connections + max_pending_requests", async () => {
+    const held: (() => void)[] = [];
+    const slow = await upstream("slow", (req, res) => {
+      req.resume();
+      held.push(() => res.end("done"));
+    });
+    for (const thresholds of [{ max_requests: 2 }, { max_connections: 1, max_pending_requests: 1 }]) {
+      const { base, proxy } = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "s" } }], {}, [staticClusterJson("s", [slow.port], { circuit_breakers: { thresholds: [thresholds] } })]);
+      const replies = Array.from({ length: 5 }, () => request(`${base}/`));
+      // The three over the limit are refused while the first two are still held (upstream or pending).
+      while (proxy.stats.counter("cluster.s.upstream_rq_pending_overflow").value < 3) await new Promise((r) => setTimeout(r, 5));
+      const release = setInterval(() => held.splice(0).forEach((f) => f()), 5);
+      const statuses = (await Promise.all(replies)).map((r) => r.status).sort();
+      clearInterval(release);
+      expect(statuses).toEqual([200, 200, 503, 503, 503]);
+      expect(proxy.stats.gauge("cluster.s.upstream_rq_active").value).toBe(0);
+    }
+  });
+
   it("retries a per-try timeout", async () => {
     let n = 0;
     const sometimesSlow = await upstream("s", (_req, res) => {

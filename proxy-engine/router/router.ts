@@ -12,7 +12,7 @@ import type { FormatContext } from "../http/header-format";
 import { applyHeaderMutation } from "../http/header-mutation";
 import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import { sendLocalReply } from "../http/local-reply";
-import { retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
+import { requestAllowed, retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
 import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
 import { runPhase } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
@@ -78,6 +78,11 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     addFlag(s, "NC");
     const status = action.target.kind === "header" ? 404 : 503;
     return sendLocalReply(s, status, name ? `cluster "${name}" not found (route "${route.name}")` : `no cluster: header "${(action.target as { header: string }).header}" is missing (route "${route.name}")`);
+  }
+  if (!requestAllowed(cluster)) {
+    cluster.stats.upstream_rq_pending_overflow.value++;
+    addFlag(s, "UO");
+    return sendLocalReply(s, 503, `upstream overflow: cluster "${cluster.name}" is at its circuit breaker limit (${cluster.stats.upstream_rq_active.value} requests in flight)`);
   }
   s.cluster = cluster;
   cluster.stats.upstream_rq_active.value++;

@@ -42,9 +42,17 @@ export interface ClusterStats {
   upstream_rq_retry_limit_exceeded: Counter;
   upstream_rq_time: Histogram;
   upstream_rq_retry_overflow: Counter;
+  upstream_rq_pending_overflow: Counter;
   upstream_rq_active: Gauge;
   /** Requests of this cluster currently being retried. */
   upstream_rq_retry_active: Gauge;
+}
+
+/** Envoy's default-priority circuit breaker thresholds (defaults 1024 each). */
+export interface CircuitBreakers {
+  maxConnections: number;
+  maxPendingRequests: number;
+  maxRequests: number;
 }
 
 /** Retry admission (Envoy's circuit breaker max_retries, or a retry_budget, which takes precedence). */
@@ -52,6 +60,16 @@ export interface RetryLimit {
   maxRetries: number;
   budgetPercent: number | undefined;
   minRetryConcurrency: number;
+}
+
+/**
+ * Whether one more request fits: under max_requests, and (HTTP/1.1 pools run one request per connection)
+ * under max_connections plus max_pending_requests waiting for a connection.
+ */
+export function requestAllowed(c: CompiledCluster): boolean {
+  const active = c.stats.upstream_rq_active.value;
+  const cb = c.circuitBreakers;
+  return active < cb.maxRequests && (c.protocol === "http2" || active < cb.maxConnections + cb.maxPendingRequests);
 }
 
 /** Whether one more concurrent retry fits in the cluster's limit right now. */
@@ -76,6 +94,7 @@ export interface CompiledCluster {
   h2: H2Sessions;
   connectTimeoutMs: number;
   retryLimit: RetryLimit;
+  circuitBreakers: CircuitBreakers;
   stats: ClusterStats;
 }
 
@@ -99,6 +118,7 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_retry_limit_exceeded: c("upstream_rq_retry_limit_exceeded"),
     upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
     upstream_rq_retry_overflow: c("upstream_rq_retry_overflow"),
+    upstream_rq_pending_overflow: c("upstream_rq_pending_overflow"),
     upstream_rq_active: store.gauge(`cluster.${cluster}.upstream_rq_active`),
     upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),
   };

@@ -157,6 +157,8 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   }
   const protocol = upstreamProtocol(c, path, issues);
   const retryLimit = retryLimitOf(c, path, issues);
+  const cbt = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
+  const circuitBreakers = { maxConnections: cbt?.maxConnections ?? 1024, maxPendingRequests: cbt?.maxPendingRequests ?? 1024, maxRequests: cbt?.maxRequests ?? 1024 };
   if (issues.length) throw new ConfigError(issues);
   const lbIssues: ConfigIssue[] = [];
   const lb = createLb(c, lbPolicy!, endpoints, path, lbIssues);
@@ -168,11 +170,12 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     hashBased: lbPolicy === "RING_HASH" || lbPolicy === "MAGLEV",
     endpoints,
     lb,
-    http1: deps.pools.http1For(c.name, connectTimeoutMs),
+    http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,
     retryLimit,
+    circuitBreakers,
     stats: clusterStats(deps.stats, c.name),
   };
 }

@@ -10,14 +10,14 @@ export interface Http1Pools {
 }
 
 export interface PoolRegistry {
-  http1For(cluster: string, connectTimeoutMs: number): Http1Pools;
+  http1For(cluster: string, connectTimeoutMs: number, maxConnections: number): Http1Pools;
   h2For(cluster: string): H2Sessions;
   /** Closes pools of clusters that are no longer configured. */
   retain(clusters: Iterable<string>): void;
   closeAll(): void;
 }
 
-function createHttp1Pools(connectTimeoutMs: number): Http1Pools {
+function createHttp1Pools(connectTimeoutMs: number, maxConnections: number): Http1Pools {
   const pools = new Map<string, Pool>();
   return {
     get(host, port) {
@@ -25,7 +25,7 @@ function createHttp1Pools(connectTimeoutMs: number): Http1Pools {
       let p = pools.get(key);
       if (!p) {
         // pipelining 1: one request per connection at a time, as Envoy's HTTP/1.1 pool does.
-        p = new Pool(`http://${key}`, { connections: 1024, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: connectTimeoutMs, noDelay: true } });
+        p = new Pool(`http://${key}`, { connections: maxConnections, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: connectTimeoutMs, noDelay: true } });
         pools.set(key, p);
       }
       return p;
@@ -38,14 +38,15 @@ function createHttp1Pools(connectTimeoutMs: number): Http1Pools {
 }
 
 export function createPoolRegistry(): PoolRegistry {
-  const h1 = new Map<string, { timeout: number; pools: Http1Pools }>();
+  const h1 = new Map<string, { key: string; pools: Http1Pools }>();
   const h2 = new Map<string, H2Sessions>();
   return {
-    http1For(cluster, connectTimeoutMs) {
+    http1For(cluster, connectTimeoutMs, maxConnections) {
       let e = h1.get(cluster);
-      if (!e || e.timeout !== connectTimeoutMs) {
+      const key = `${connectTimeoutMs}/${maxConnections}`;
+      if (!e || e.key !== key) {
         e?.pools.closeAll();
-        e = { timeout: connectTimeoutMs, pools: createHttp1Pools(connectTimeoutMs) };
+        e = { key, pools: createHttp1Pools(connectTimeoutMs, maxConnections) };
         h1.set(cluster, e);
       }
       return e.pools;
