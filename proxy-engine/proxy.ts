@@ -21,6 +21,7 @@ import { createStatsStore, type StatsStore } from "./stats/stats-store";
 import { createLogger, type Logger } from "./log/logger";
 import { createTapRegistry, type TapRegistry } from "./tap/registry";
 import { createPoolRegistry } from "./upstream/pool-registry";
+import { createHostRegistry, hostKey } from "./upstream/host-registry";
 
 export type ProxyRole = "sidecar" | "gateway";
 
@@ -64,7 +65,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
   const logger = createLogger(opts.id);
   const pools = createPoolRegistry();
   const taps = createTapRegistry(stats.gauge("tap.active"));
-  const deps = { pools, stats };
+  const hosts = createHostRegistry();
+  const deps = { pools, stats, hosts };
   let current = compileResources(resourcesFromBootstrap(opts.bootstrap), "static-1", deps);
   const running = new Map<string, { key: string; listener: RunningListener }>();
   let admin: AdminServer | undefined;
@@ -134,7 +136,10 @@ export function createProxy(opts: ProxyOptions): Proxy {
       const fresh = started ? await bindNew(next) : new Map();
       const names = new Set(next.listeners.map((l) => l.name));
       const retired = [...running].filter(([name, r]) => !names.has(name) || fresh.has(name) || r.key !== listenerKey(next.listenerByName.get(name)!));
+      const previous = current;
       current = next;
+      for (const c of previous.clusters.values()) c.dispose();
+      hosts.retain(new Set([...next.clusters.values()].flatMap((c) => c.endpoints.map((e) => hostKey(c.name, e.address)))));
       for (const [name, r] of fresh) running.set(name, r);
       for (const [name, r] of retired) {
         if (!fresh.has(name)) running.delete(name);
@@ -156,6 +161,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       await Promise.all([...[...running.values()].map((r) => r.listener.stop(graceMs)), admin?.stop()]);
       running.clear();
       pools.closeAll();
+      for (const c of current.clusters.values()) c.dispose();
     },
     listeners() {
       return current.listeners.flatMap((l) => {

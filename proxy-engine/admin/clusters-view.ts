@@ -1,6 +1,14 @@
 // GET /clusters in Envoy's text (`cluster::host:port::stat::value`) and JSON shapes.
 
 import type { CompiledConfig } from "../config/compile";
+import type { Endpoint } from "../upstream/cluster";
+
+const ejected = (ep: Endpoint) => ep.outlier.ejectedUntil > Date.now();
+
+/** Envoy prints "healthy", or each failing check as "/flag" (e.g. "/failed_outlier_check"). */
+function healthFlags(ep: Endpoint): string {
+  return ejected(ep) ? "/failed_outlier_check" : "healthy";
+}
 
 export function clustersText(config: CompiledConfig): string {
   let out = "";
@@ -12,7 +20,7 @@ export function clustersText(config: CompiledConfig): string {
       out += `${p}cx_connect_fail::${st.cx_connect_fail}\n`;
       out += `${p}rq_active::${st.rq_active}\n${p}rq_error::${st.rq_error}\n`;
       out += `${p}rq_success::${st.rq_success}\n${p}rq_total::${st.rq_total}\n`;
-      out += `${p}health_flags::healthy\n${p}weight::1\n${p}region::\n${p}zone::\n${p}sub_zone::\n`;
+      out += `${p}health_flags::${healthFlags(ep)}\n${p}weight::${ep.weight}\n${p}region::${ep.locality.region}\n${p}zone::${ep.locality.zone}\n${p}sub_zone::${ep.locality.subZone}\n`;
       out += `${p}success_rate::-1\n`;
     }
   }
@@ -26,9 +34,9 @@ export function clustersJson(config: CompiledConfig): string {
     host_statuses: c.endpoints.map((ep) => ({
       address: { socket_address: { address: ep.host, port_value: ep.port } },
       stats: Object.entries(ep.stats).map(([name, value]) => ({ name, value: String(value), type: name === "rq_active" ? "GAUGE" : "COUNTER" })),
-      health_status: { eds_health_status: "HEALTHY" },
-      weight: 1,
-      locality: {},
+      health_status: { eds_health_status: ep.edsHealth === "UNKNOWN" ? "HEALTHY" : ep.edsHealth, ...(ejected(ep) ? { failed_outlier_check: true } : {}) },
+      weight: ep.weight,
+      locality: { region: ep.locality.region, zone: ep.locality.zone, sub_zone: ep.locality.subZone },
     })),
   }));
   return JSON.stringify({ cluster_statuses }, null, 2);

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { createStatsStore } from "../stats/stats-store";
 import { bootstrapJson, HCM_TYPE, httpListenerJson, staticClusterJson } from "../test-util/upstream";
 import { createPoolRegistry } from "../upstream/pool-registry";
+import { createHostRegistry } from "../upstream/host-registry";
 import { compileResources } from "./compile";
 import { ConfigError } from "./config-error";
 import { bootstrapFromJson, resourcesFromBootstrap } from "./resources";
 
 function compile(json: object) {
-  return compileResources(resourcesFromBootstrap(bootstrapFromJson(json)), "v", { pools: createPoolRegistry(), stats: createStatsStore() });
+  return compileResources(resourcesFromBootstrap(bootstrapFromJson(json)), "v", { pools: createPoolRegistry(), stats: createStatsStore(), hosts: createHostRegistry() });
 }
 
 function issues(json: object): string[] {

@@ -9,6 +9,7 @@ import type { StatsStore } from "../stats/stats-store";
 import type { CompiledCluster } from "../upstream/cluster";
 import { compileCluster } from "../upstream/compile-cluster";
 import type { PoolRegistry } from "../upstream/pool-registry";
+import type { HostRegistry } from "../upstream/host-registry";
 import { ConfigError, type ConfigIssue } from "./config-error";
 import type { ResourcesWithOrigin } from "./resources";
 
@@ -28,6 +29,7 @@ export interface CompiledConfig {
 export interface CompileDeps {
   pools: PoolRegistry;
   stats: StatsStore;
+  hosts: HostRegistry;
 }
 
 function collect(issues: ConfigIssue[], fn: () => void): void {

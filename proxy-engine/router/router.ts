@@ -133,6 +133,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   };
 
   const fail = (f: AttemptFailure, ep: Endpoint) => {
+    cluster.outlier?.onLocalOriginFailure(ep);
     if (res.headersSent || responseDestroyed(res)) return;
     if (f.kind === "connect") {
       failures.push({ endpoint: ep, code: f.code });
@@ -221,6 +222,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
       onResponse(upRes) {
         const status = upRes.status;
         bumpClusterStatus(cluster, status);
+        cluster.outlier?.onResponse(ep, status);
         if (policy && retriableStatus(policy, status)) {
           if (mayRetry()) {
             upRes.discard();

@@ -3,16 +3,11 @@
 import type { LoadBalancer } from "../lb/common/load-balancer";
 import type { Counter, Gauge, Histogram, StatsStore } from "../stats/stats-store";
 import type { H2Sessions } from "./h2-sessions";
+import type { HostStats, OutlierState } from "./host-registry";
+import type { OutlierDetector } from "../health/outlier-detection";
 import type { Http1Pools } from "./pool-registry";
 
-/** Per-host counters, as shown by the admin API's /clusters. */
-export interface HostStats {
-  rq_total: number;
-  rq_success: number;
-  rq_error: number;
-  rq_active: number;
-  cx_connect_fail: number;
-}
+export type { HostStats } from "./host-registry";
 
 export type LbPolicyName = "ROUND_ROBIN" | "LEAST_REQUEST" | "RANDOM" | "RING_HASH" | "MAGLEV";
 
@@ -25,7 +20,9 @@ export interface Endpoint {
   locality: { region: string; zone: string; subZone: string };
   /** Envoy's eds health_status name (HEALTHY, UNKNOWN, ...). */
   edsHealth: string;
+  /** Shared with every config version of this cluster (see host-registry.ts). */
   stats: HostStats;
+  outlier: OutlierState;
 }
 
 export interface ClusterStats {
@@ -42,6 +39,7 @@ export interface ClusterStats {
   upstream_rq_retry_limit_exceeded: Counter;
   upstream_rq_time: Histogram;
   upstream_rq_retry_overflow: Counter;
+  lb_healthy_panic: Counter;
   upstream_rq_pending_overflow: Counter;
   upstream_rq_active: Gauge;
   /** Requests of this cluster currently being retried. */
@@ -87,7 +85,11 @@ export interface CompiledCluster {
   /** RING_HASH and MAGLEV pick by the request's hash (from the route's hash_policy). */
   hashBased: boolean;
   endpoints: readonly Endpoint[];
+  /** Balances over the hosts not ejected; rebuilt when one is ejected or returns. */
   lb: LoadBalancer<Endpoint>;
+  outlier: OutlierDetector | undefined;
+  /** Stops the cluster's timers once a newer config version replaces it. */
+  dispose(): void;
   http1: Http1Pools;
   /** Upstream protocol: HTTP/1.1 over `http1`, or HTTP/2 (h2c, prior knowledge) over `h2`. */
   protocol: "http1" | "http2";
@@ -98,9 +100,6 @@ export interface CompiledCluster {
   stats: ClusterStats;
 }
 
-export function createHostStats(): HostStats {
-  return { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 };
-}
 
 export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
   const c = (stat: string) => store.counter(`cluster.${cluster}.${stat}`);
@@ -118,6 +117,7 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_retry_limit_exceeded: c("upstream_rq_retry_limit_exceeded"),
     upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
     upstream_rq_retry_overflow: c("upstream_rq_retry_overflow"),
+    lb_healthy_panic: c("lb_healthy_panic"),
     upstream_rq_pending_overflow: c("upstream_rq_pending_overflow"),
     upstream_rq_active: store.gauge(`cluster.${cluster}.upstream_rq_active`),
     upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),

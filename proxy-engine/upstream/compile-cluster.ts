@@ -19,7 +19,9 @@ import type { StatsStore } from "../stats/stats-store";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 import { typeRegistry } from "../config/type-registry";
-import { clusterStats, createHostStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
+import { compileOutlierDetection, createOutlierDetector, outlierStats, type OutlierConfig } from "../health/outlier-detection";
+import type { HostRegistry } from "./host-registry";
+import { clusterStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -28,6 +30,7 @@ const EXCLUDED = new Set([HealthStatus.UNHEALTHY, HealthStatus.DRAINING, HealthS
 
 export interface ClusterDeps {
   pools: PoolRegistry;
+  hosts: HostRegistry;
   stats: StatsStore;
   loadAssignments: ReadonlyMap<string, ClusterLoadAssignment>;
 }
@@ -49,7 +52,7 @@ export function socketAddressOf(a: SocketAddress | undefined, path: string, issu
   return { host: a.address, port: ps.value };
 }
 
-function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIssue[]): Endpoint[] {
+function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIssue[], cluster: string, registry: HostRegistry): Endpoint[] {
   const out: Endpoint[] = [];
   cla.endpoints.forEach((group, gi) => {
     group.lbEndpoints.forEach((e, ei) => {
@@ -59,13 +62,16 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
       if (sa?.case !== "socketAddress") return void issues.push({ path: `${p}.endpoint.address`, message: "socket_address is required" });
       const addr = socketAddressOf(sa.value, `${p}.endpoint.address.socket_address`, issues, true);
       if (!addr || EXCLUDED.has(e.healthStatus)) return;
+      const address = `${addr.host}:${addr.port}`;
+      const state = registry.get(cluster, address);
       out.push({
         ...addr,
-        address: `${addr.host}:${addr.port}`,
+        address,
         weight: e.loadBalancingWeight ?? 1,
         locality: { region: group.locality?.region ?? "", zone: group.locality?.zone ?? "", subZone: group.locality?.subZone ?? "" },
         edsHealth: HealthStatus[e.healthStatus] ?? "UNKNOWN",
-        stats: createHostStats(),
+        stats: state.stats,
+        outlier: state.outlier,
       });
     });
   });
@@ -151,31 +157,59 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   if (type === Cluster_DiscoveryType.EDS) {
     const serviceName = c.edsClusterConfig?.serviceName || c.name;
     const cla = deps.loadAssignments.get(serviceName);
-    if (cla) endpoints = endpointsOf(cla, `load_assignments[${serviceName}]`, issues);
+    if (cla) endpoints = endpointsOf(cla, `load_assignments[${serviceName}]`, issues, c.name, deps.hosts);
   } else if (c.loadAssignment) {
-    endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues);
+    endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues, c.name, deps.hosts);
   }
   const protocol = upstreamProtocol(c, path, issues);
   const retryLimit = retryLimitOf(c, path, issues);
   const cbt = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
   const circuitBreakers = { maxConnections: cbt?.maxConnections ?? 1024, maxPendingRequests: cbt?.maxPendingRequests ?? 1024, maxRequests: cbt?.maxRequests ?? 1024 };
+  let outlierConfig: OutlierConfig | undefined;
+  try {
+    outlierConfig = compileOutlierDetection(c.outlierDetection, `${path}.outlier_detection`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  }
+  const panicThreshold = c.commonLbConfig?.healthyPanicThreshold?.value ?? 50;
   if (issues.length) throw new ConfigError(issues);
   const lbIssues: ConfigIssue[] = [];
   const lb = createLb(c, lbPolicy!, endpoints, path, lbIssues);
   if (lbIssues.length) throw new ConfigError(lbIssues);
-  return {
+  const stats = clusterStats(deps.stats, c.name);
+  // Balances over hosts not ejected; below the panic threshold (Envoy's 50%), over all of them.
+  const rebuild = () => {
+    const now = Date.now();
+    const available = endpoints.filter((e) => e.outlier.ejectedUntil <= now);
+    if (available.length === endpoints.length) return void (cluster.lb = lb);
+    if ((available.length / endpoints.length) * 100 < panicThreshold) {
+      stats.lb_healthy_panic.value++;
+      return void (cluster.lb = lb);
+    }
+    const sub: LbIssues = [];
+    cluster.lb = createLb(c, lbPolicy!, available, path, sub);
+  };
+  const outlier = outlierConfig ? createOutlierDetector(outlierConfig, () => endpoints, outlierStats(deps.stats, c.name), rebuild) : undefined;
+  const cluster: CompiledCluster = {
     name: c.name,
     type: type === Cluster_DiscoveryType.EDS ? "EDS" : "STATIC",
     lbPolicy: lbPolicy!,
     hashBased: lbPolicy === "RING_HASH" || lbPolicy === "MAGLEV",
     endpoints,
     lb,
+    outlier,
+    dispose: () => outlier?.dispose(),
     http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,
     retryLimit,
     circuitBreakers,
-    stats: clusterStats(deps.stats, c.name),
+    stats,
   };
+  rebuild();
+  return cluster;
 }
+
+type LbIssues = ConfigIssue[];

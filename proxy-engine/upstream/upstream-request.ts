@@ -36,7 +36,8 @@ export interface UpstreamHandle {
 }
 
 /** Errors that mean the request never reached the upstream. */
-const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT", "UND_ERR_SOCKET"]);
+// (A socket closed mid-request, UND_ERR_SOCKET, is a reset: the upstream may have acted on the request.)
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 
 interface Attempt {
   respond(res: UpstreamResponse): boolean;
