@@ -5,9 +5,23 @@ import type { Endpoint } from "../upstream/cluster";
 
 const ejected = (ep: Endpoint) => ep.outlier.ejectedUntil > Date.now();
 
-/** Envoy prints "healthy", or each failing check as "/flag" (e.g. "/failed_outlier_check"). */
+/** Envoy prints "healthy", or each failing check as "/flag" (e.g. "/failed_active_hc/failed_outlier_check"). */
 function healthFlags(ep: Endpoint): string {
-  return ejected(ep) ? "/failed_outlier_check" : "healthy";
+  let f = "";
+  if (ep.activeHealth.failed) f += "/failed_active_hc";
+  if (ep.activeHealth.timedOut) f += "/active_hc_timeout";
+  if (ejected(ep)) f += "/failed_outlier_check";
+  if (ep.edsUnhealthy) f += "/failed_eds_health";
+  return f || "healthy";
+}
+
+function healthStatus(ep: Endpoint): Record<string, unknown> {
+  return {
+    eds_health_status: ep.edsHealth === "UNKNOWN" ? "HEALTHY" : ep.edsHealth,
+    ...(ep.activeHealth.failed ? { failed_active_health_check: true } : {}),
+    ...(ep.activeHealth.timedOut ? { active_hc_timeout: true } : {}),
+    ...(ejected(ep) ? { failed_outlier_check: true } : {}),
+  };
 }
 
 export function clustersText(config: CompiledConfig): string {
@@ -34,7 +48,7 @@ export function clustersJson(config: CompiledConfig): string {
     host_statuses: c.endpoints.map((ep) => ({
       address: { socket_address: { address: ep.host, port_value: ep.port } },
       stats: Object.entries(ep.stats).map(([name, value]) => ({ name, value: String(value), type: name === "rq_active" ? "GAUGE" : "COUNTER" })),
-      health_status: { eds_health_status: ep.edsHealth === "UNKNOWN" ? "HEALTHY" : ep.edsHealth, ...(ejected(ep) ? { failed_outlier_check: true } : {}) },
+      health_status: healthStatus(ep),
       weight: ep.weight,
       locality: { region: ep.locality.region, zone: ep.locality.zone, sub_zone: ep.locality.subZone },
     })),

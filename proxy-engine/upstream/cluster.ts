@@ -3,7 +3,7 @@
 import type { LoadBalancer } from "../lb/common/load-balancer";
 import type { Counter, Gauge, Histogram, StatsStore } from "../stats/stats-store";
 import type { H2Sessions } from "./h2-sessions";
-import type { HostStats, OutlierState } from "./host-registry";
+import type { ActiveHealthState, HostStats, OutlierState } from "./host-registry";
 import type { OutlierDetector } from "../health/outlier-detection";
 import type { Http1Pools } from "./pool-registry";
 
@@ -23,6 +23,9 @@ export interface Endpoint {
   /** Shared with every config version of this cluster (see host-registry.ts). */
   stats: HostStats;
   outlier: OutlierState;
+  activeHealth: ActiveHealthState;
+  /** Excluded by EDS health_status (UNHEALTHY, DRAINING, TIMEOUT): listed, never picked. */
+  edsUnhealthy: boolean;
 }
 
 export interface ClusterStats {
@@ -40,6 +43,8 @@ export interface ClusterStats {
   upstream_rq_time: Histogram;
   upstream_rq_retry_overflow: Counter;
   lb_healthy_panic: Counter;
+  membership_healthy: Gauge;
+  membership_total: Gauge;
   upstream_rq_pending_overflow: Counter;
   upstream_rq_active: Gauge;
   /** Requests of this cluster currently being retried. */
@@ -118,6 +123,8 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
     upstream_rq_retry_overflow: c("upstream_rq_retry_overflow"),
     lb_healthy_panic: c("lb_healthy_panic"),
+    membership_healthy: store.gauge(`cluster.${cluster}.membership_healthy`),
+    membership_total: store.gauge(`cluster.${cluster}.membership_total`),
     upstream_rq_pending_overflow: c("upstream_rq_pending_overflow"),
     upstream_rq_active: store.gauge(`cluster.${cluster}.upstream_rq_active`),
     upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),

@@ -21,6 +21,7 @@ import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstr
 import { typeRegistry } from "../config/type-registry";
 import { compileOutlierDetection, createOutlierDetector, outlierStats, type OutlierConfig } from "../health/outlier-detection";
 import type { HostRegistry } from "./host-registry";
+import { compileHealthChecks, healthCheckStats, startHealthChecker, type HealthCheckConfig } from "../health/active-health-check";
 import { clusterStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
@@ -61,7 +62,7 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
       const sa = e.hostIdentifier.value.address?.address;
       if (sa?.case !== "socketAddress") return void issues.push({ path: `${p}.endpoint.address`, message: "socket_address is required" });
       const addr = socketAddressOf(sa.value, `${p}.endpoint.address.socket_address`, issues, true);
-      if (!addr || EXCLUDED.has(e.healthStatus)) return;
+      if (!addr) return;
       const address = `${addr.host}:${addr.port}`;
       const state = registry.get(cluster, address);
       out.push({
@@ -72,6 +73,8 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
         edsHealth: HealthStatus[e.healthStatus] ?? "UNKNOWN",
         stats: state.stats,
         outlier: state.outlier,
+        activeHealth: state.activeHealth,
+        edsUnhealthy: EXCLUDED.has(e.healthStatus),
       });
     });
   });
@@ -173,17 +176,27 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     issues.push(...e.issues);
   }
   const panicThreshold = c.commonLbConfig?.healthyPanicThreshold?.value ?? 50;
+  let healthCheck: HealthCheckConfig | undefined;
+  try {
+    healthCheck = compileHealthChecks(c.healthChecks, `${path}.health_checks`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+  }
   if (issues.length) throw new ConfigError(issues);
   const lbIssues: ConfigIssue[] = [];
-  const lb = createLb(c, lbPolicy!, endpoints, path, lbIssues);
+  const usable = endpoints.filter((e) => !e.edsUnhealthy);
+  const lb = createLb(c, lbPolicy!, usable, path, lbIssues);
   if (lbIssues.length) throw new ConfigError(lbIssues);
   const stats = clusterStats(deps.stats, c.name);
   // Balances over hosts not ejected; below the panic threshold (Envoy's 50%), over all of them.
   const rebuild = () => {
     const now = Date.now();
-    const available = endpoints.filter((e) => e.outlier.ejectedUntil <= now);
-    if (available.length === endpoints.length) return void (cluster.lb = lb);
-    if ((available.length / endpoints.length) * 100 < panicThreshold) {
+    const available = usable.filter((e) => e.outlier.ejectedUntil <= now && !e.activeHealth.failed);
+    stats.membership_total.value = endpoints.length;
+    stats.membership_healthy.value = available.length;
+    if (available.length === usable.length) return void (cluster.lb = lb);
+    if ((available.length / usable.length) * 100 < panicThreshold) {
       stats.lb_healthy_panic.value++;
       return void (cluster.lb = lb);
     }
@@ -191,6 +204,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     cluster.lb = createLb(c, lbPolicy!, available, path, sub);
   };
   const outlier = outlierConfig ? createOutlierDetector(outlierConfig, () => endpoints, outlierStats(deps.stats, c.name), rebuild) : undefined;
+  const checker = healthCheck ? startHealthChecker(healthCheck, usable, healthCheckStats(deps.stats, c.name), rebuild) : undefined;
   const cluster: CompiledCluster = {
     name: c.name,
     type: type === Cluster_DiscoveryType.EDS ? "EDS" : "STATIC",
@@ -199,7 +213,10 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     endpoints,
     lb,
     outlier,
-    dispose: () => outlier?.dispose(),
+    dispose: () => {
+      outlier?.dispose();
+      checker?.dispose();
+    },
     http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections),
     protocol,
     h2: deps.pools.h2For(c.name),

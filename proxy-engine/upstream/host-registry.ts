@@ -22,9 +22,21 @@ export interface OutlierState {
   ejectedUntil: number;
 }
 
+/** Active health checking state; a host counts as healthy until a check says otherwise. */
+export interface ActiveHealthState {
+  failed: boolean;
+  /** No check has completed yet. */
+  pending: boolean;
+  /** The last check timed out. */
+  timedOut: boolean;
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+}
+
 export interface HostState {
   stats: HostStats;
   outlier: OutlierState;
+  activeHealth: ActiveHealthState;
 }
 
 export interface HostRegistry {
@@ -47,6 +59,7 @@ export function createHostRegistry(): HostRegistry {
         h = {
           stats: { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 },
           outlier: { consecutive5xx: 0, consecutiveGatewayFailure: 0, consecutiveLocalOriginFailure: 0, intervalRequests: 0, intervalSuccesses: 0, ejections: 0, ejectedUntil: 0 },
+          activeHealth: { failed: false, pending: true, timedOut: false, consecutiveFailures: 0, consecutiveSuccesses: 0 },
         };
         hosts.set(key, h);
       }
