@@ -80,6 +80,31 @@ describe("active health checking", () => {
     expect(await (await fetch(`${http.admin}/clusters`)).text()).toMatch(/::health_flags::\/failed_active_hc\/active_hc_timeout/);
   });
 
+  it("fails over to priority 1 when every priority 0 host fails its check", async () => {
+    const backup = await startUpstream("backup");
+    cleanup(backup.close);
+    const dead = await deadPort();
+    const c = {
+      name: "c",
+      type: "STATIC",
+      connect_timeout: "0.5s",
+      health_checks: [{ timeout: "0.1s", interval: "0.1s", tcp_health_check: {} }],
+      load_assignment: {
+        cluster_name: "c",
+        endpoints: [
+          { priority: 0, lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: dead } } } }] },
+          { priority: 1, lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: backup.port } } } }] },
+        ],
+      },
+    };
+    const { proxy, base } = await start(c);
+    await until(() => proxy.stats.gauge("cluster.c.membership_healthy").value === 1, 1500);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await fetch(`${base}/`).then(async (r) => (await r.text(), r.status))));
+    expect(statuses).toEqual(Array(8).fill(200));
+    expect(backup.requests.length).toBe(8);
+  });
+
   it("lists EDS-unhealthy hosts with /failed_eds_health and never picks them", async () => {
     const a = await startUpstream("a");
     const b = await startUpstream("b");

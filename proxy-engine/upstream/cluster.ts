@@ -18,6 +18,10 @@ export interface Endpoint {
   address: string;
   weight: number;
   locality: { region: string; zone: string; subZone: string };
+  /** The locality's load_balancing_weight (locality-weighted balancing). */
+  localityWeight: number;
+  /** Priority level; 0 is preferred, higher levels take load as lower ones lose health. */
+  priority: number;
   /** Envoy's eds health_status name (HEALTHY, UNKNOWN, ...). */
   edsHealth: string;
   /** Shared with every config version of this cluster (see host-registry.ts). */

@@ -21,6 +21,7 @@ import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstr
 import { typeRegistry } from "../config/type-registry";
 import { compileOutlierDetection, createOutlierDetector, outlierStats, type OutlierConfig } from "../health/outlier-detection";
 import type { HostRegistry } from "./host-registry";
+import { buildHostSetLb } from "./host-set-lb";
 import { compileHealthChecks, healthCheckStats, startHealthChecker, type HealthCheckConfig } from "../health/active-health-check";
 import { clusterStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
@@ -70,6 +71,8 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
         address,
         weight: e.loadBalancingWeight ?? 1,
         locality: { region: group.locality?.region ?? "", zone: group.locality?.zone ?? "", subZone: group.locality?.subZone ?? "" },
+        localityWeight: group.loadBalancingWeight ?? 1,
+        priority: group.priority,
         edsHealth: HealthStatus[e.healthStatus] ?? "UNKNOWN",
         stats: state.stats,
         outlier: state.outlier,
@@ -187,21 +190,17 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   const lbIssues: ConfigIssue[] = [];
   const usable = endpoints.filter((e) => !e.edsUnhealthy);
   const lb = createLb(c, lbPolicy!, usable, path, lbIssues);
+  const hostSet = { panicThreshold, localityWeighted: c.commonLbConfig?.localityConfigSpecifier.case === "localityWeightedLbConfig" };
   if (lbIssues.length) throw new ConfigError(lbIssues);
   const stats = clusterStats(deps.stats, c.name);
-  // Balances over hosts not ejected; below the panic threshold (Envoy's 50%), over all of them.
+  // Balances over the healthy hosts of each priority level (see host-set-lb.ts).
   const rebuild = () => {
     const now = Date.now();
-    const available = usable.filter((e) => e.outlier.ejectedUntil <= now && !e.activeHealth.failed);
+    const healthy = (e: Endpoint) => !e.edsUnhealthy && e.outlier.ejectedUntil <= now && !e.activeHealth.failed;
     stats.membership_total.value = endpoints.length;
-    stats.membership_healthy.value = available.length;
-    if (available.length === usable.length) return void (cluster.lb = lb);
-    if ((available.length / usable.length) * 100 < panicThreshold) {
-      stats.lb_healthy_panic.value++;
-      return void (cluster.lb = lb);
-    }
-    const sub: LbIssues = [];
-    cluster.lb = createLb(c, lbPolicy!, available, path, sub);
+    stats.membership_healthy.value = endpoints.filter(healthy).length;
+    const simple = endpoints.every((e) => e.priority === 0) && !hostSet.localityWeighted && endpoints.every(healthy);
+    cluster.lb = simple ? lb : buildHostSetLb(endpoints, healthy, (hs) => createLb(c, lbPolicy!, hs, path, []), hostSet, stats.lb_healthy_panic);
   };
   const outlier = outlierConfig ? createOutlierDetector(outlierConfig, () => endpoints, outlierStats(deps.stats, c.name), rebuild) : undefined;
   const checker = healthCheck ? startHealthChecker(healthCheck, usable, healthCheckStats(deps.stats, c.name), rebuild) : undefined;
@@ -228,5 +227,3 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   rebuild();
   return cluster;
 }
-
-type LbIssues = ConfigIssue[];
