@@ -133,6 +133,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
         logger.log("config", "warning", `rejected config ${version}: ${(e as Error).message}`);
         throw e;
       }
+      // DNS clusters resolve before the config goes live (Envoy's cluster warming).
+      await Promise.all([...next.clusters.values()].map((c) => c.warm()));
       const fresh = started ? await bindNew(next) : new Map();
       const names = new Set(next.listeners.map((l) => l.name));
       const retired = [...running].filter(([name, r]) => !names.has(name) || fresh.has(name) || r.key !== listenerKey(next.listenerByName.get(name)!));
@@ -149,6 +151,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       logger.log("config", "info", `applied config ${version}: ${next.listeners.length} listeners, ${next.clusters.size} clusters`);
     },
     async start() {
+      await Promise.all([...current.clusters.values()].map((c) => c.warm()));
       for (const [name, r] of await bindNew(current)) running.set(name, r);
       started = true;
       if (opts.admin) {

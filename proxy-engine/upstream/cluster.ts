@@ -9,6 +9,11 @@ import type { Http1Pools } from "./pool-registry";
 
 export type { HostStats } from "./host-registry";
 
+/** host:port as Envoy prints it, with IPv6 literals in brackets ("[::1]:80"). */
+export function hostPort(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 export type LbPolicyName = "ROUND_ROBIN" | "LEAST_REQUEST" | "RANDOM" | "RING_HASH" | "MAGLEV";
 
 export interface Endpoint {
@@ -47,6 +52,7 @@ export interface ClusterStats {
   upstream_rq_time: Histogram;
   upstream_rq_retry_overflow: Counter;
   lb_healthy_panic: Counter;
+  update_failure: Counter;
   membership_healthy: Gauge;
   membership_total: Gauge;
   upstream_rq_pending_overflow: Counter;
@@ -89,11 +95,14 @@ export function retryAllowed(c: CompiledCluster): boolean {
 
 export interface CompiledCluster {
   name: string;
-  type: "STATIC" | "EDS";
+  type: "STATIC" | "EDS" | "STRICT_DNS" | "LOGICAL_DNS";
   lbPolicy: LbPolicyName;
   /** RING_HASH and MAGLEV pick by the request's hash (from the route's hash_policy). */
   hashBased: boolean;
+  /** Replaced (never mutated) when DNS answers change the membership. */
   endpoints: readonly Endpoint[];
+  /** Settles once the cluster has its first membership (DNS clusters resolve first; others at once). */
+  warm(): Promise<void>;
   /** Balances over the hosts not ejected; rebuilt when one is ejected or returns. */
   lb: LoadBalancer<Endpoint>;
   outlier: OutlierDetector | undefined;
@@ -127,6 +136,7 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_time: store.histogram(`cluster.${cluster}.upstream_rq_time`),
     upstream_rq_retry_overflow: c("upstream_rq_retry_overflow"),
     lb_healthy_panic: c("lb_healthy_panic"),
+    update_failure: c("update_failure"),
     membership_healthy: store.gauge(`cluster.${cluster}.membership_healthy`),
     membership_total: store.gauge(`cluster.${cluster}.membership_total`),
     upstream_rq_pending_overflow: c("upstream_rq_pending_overflow"),

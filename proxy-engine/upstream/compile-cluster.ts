@@ -22,8 +22,9 @@ import { typeRegistry } from "../config/type-registry";
 import { compileOutlierDetection, createOutlierDetector, outlierStats, type OutlierConfig } from "../health/outlier-detection";
 import type { HostRegistry } from "./host-registry";
 import { buildHostSetLb } from "./host-set-lb";
+import { startDnsResolution } from "./dns-resolver";
 import { compileHealthChecks, healthCheckStats, startHealthChecker, type HealthCheckConfig } from "../health/active-health-check";
-import { clusterStats, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
+import { clusterStats, hostPort, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -54,7 +55,7 @@ export function socketAddressOf(a: SocketAddress | undefined, path: string, issu
   return { host: a.address, port: ps.value };
 }
 
-function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIssue[], cluster: string, registry: HostRegistry): Endpoint[] {
+function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIssue[], cluster: string, registry: HostRegistry, requireIp = true): Endpoint[] {
   const out: Endpoint[] = [];
   cla.endpoints.forEach((group, gi) => {
     group.lbEndpoints.forEach((e, ei) => {
@@ -62,9 +63,9 @@ function endpointsOf(cla: ClusterLoadAssignment, path: string, issues: ConfigIss
       if (e.hostIdentifier.case !== "endpoint") return void issues.push({ path: p, message: "endpoint is required" });
       const sa = e.hostIdentifier.value.address?.address;
       if (sa?.case !== "socketAddress") return void issues.push({ path: `${p}.endpoint.address`, message: "socket_address is required" });
-      const addr = socketAddressOf(sa.value, `${p}.endpoint.address.socket_address`, issues, true);
+      const addr = socketAddressOf(sa.value, `${p}.endpoint.address.socket_address`, issues, requireIp);
       if (!addr) return;
-      const address = `${addr.host}:${addr.port}`;
+      const address = hostPort(addr.host, addr.port);
       const state = registry.get(cluster, address);
       out.push({
         ...addr,
@@ -152,8 +153,9 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   if (!c.name) issues.push({ path: `${path}.name`, message: "is required" });
   const dt = c.clusterDiscoveryType;
   const type = dt.case === "type" ? dt.value : dt.case === undefined ? Cluster_DiscoveryType.STATIC : undefined;
-  if (type !== Cluster_DiscoveryType.STATIC && type !== Cluster_DiscoveryType.EDS) {
-    issues.push({ path: `${path}.type`, message: `cluster type ${type === undefined ? dt.case : Cluster_DiscoveryType[type]} is not supported yet (STATIC, EDS)` });
+  const dnsMode = type === Cluster_DiscoveryType.STRICT_DNS ? "strict" : type === Cluster_DiscoveryType.LOGICAL_DNS ? "logical" : undefined;
+  if (type !== Cluster_DiscoveryType.STATIC && type !== Cluster_DiscoveryType.EDS && !dnsMode) {
+    issues.push({ path: `${path}.type`, message: `cluster type ${type === undefined ? dt.case : Cluster_DiscoveryType[type]} is not supported (STATIC, EDS, STRICT_DNS, LOGICAL_DNS)` });
   }
   const lbPolicy = Cluster_LbPolicy[c.lbPolicy] as LbPolicyName | undefined;
   if (!lbPolicy || !LB_POLICIES.includes(lbPolicy)) issues.push({ path: `${path}.lb_policy`, message: `${Cluster_LbPolicy[c.lbPolicy] ?? c.lbPolicy} is not supported (${LB_POLICIES.join(", ")})` });
@@ -165,8 +167,12 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     const cla = deps.loadAssignments.get(serviceName);
     if (cla) endpoints = endpointsOf(cla, `load_assignments[${serviceName}]`, issues, c.name, deps.hosts);
   } else if (c.loadAssignment) {
-    endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues, c.name, deps.hosts);
+    endpoints = endpointsOf(c.loadAssignment, `${path}.load_assignment`, issues, c.name, deps.hosts, !dnsMode);
   }
+  if (dnsMode === "logical" && endpoints.length !== 1) issues.push({ path: `${path}.load_assignment`, message: `LOGICAL_DNS needs exactly one endpoint, got ${endpoints.length}` });
+  // DNS clusters start empty; their endpoints are the resolved addresses.
+  const dnsTargets = dnsMode ? endpoints.map((e) => ({ hostname: e.host, meta: e })) : [];
+  if (dnsMode) endpoints = [];
   const protocol = upstreamProtocol(c, path, issues);
   const retryLimit = retryLimitOf(c, path, issues);
   const cbt = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
@@ -188,33 +194,68 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   }
   if (issues.length) throw new ConfigError(issues);
   const lbIssues: ConfigIssue[] = [];
-  const usable = endpoints.filter((e) => !e.edsUnhealthy);
-  const lb = createLb(c, lbPolicy!, usable, path, lbIssues);
+  let usable = endpoints.filter((e) => !e.edsUnhealthy);
+  let lb = createLb(c, lbPolicy!, usable, path, lbIssues);
   const hostSet = { panicThreshold, localityWeighted: c.commonLbConfig?.localityConfigSpecifier.case === "localityWeightedLbConfig" };
   if (lbIssues.length) throw new ConfigError(lbIssues);
   const stats = clusterStats(deps.stats, c.name);
+  // The current membership (replaced when DNS answers change), read by the timers below.
+  let members = endpoints;
   // Balances over the healthy hosts of each priority level (see host-set-lb.ts).
   const rebuild = () => {
     const now = Date.now();
+    const eps = members;
     const healthy = (e: Endpoint) => !e.edsUnhealthy && e.outlier.ejectedUntil <= now && !e.activeHealth.failed;
-    stats.membership_total.value = endpoints.length;
-    stats.membership_healthy.value = endpoints.filter(healthy).length;
-    const simple = endpoints.every((e) => e.priority === 0) && !hostSet.localityWeighted && endpoints.every(healthy);
-    cluster.lb = simple ? lb : buildHostSetLb(endpoints, healthy, (hs) => createLb(c, lbPolicy!, hs, path, []), hostSet, stats.lb_healthy_panic);
+    stats.membership_total.value = eps.length;
+    stats.membership_healthy.value = eps.filter(healthy).length;
+    const simple = eps.every((e) => e.priority === 0) && !hostSet.localityWeighted && eps.every(healthy);
+    cluster.lb = simple ? lb : buildHostSetLb(eps, healthy, (hs) => createLb(c, lbPolicy!, hs, path, []), hostSet, stats.lb_healthy_panic);
   };
-  const outlier = outlierConfig ? createOutlierDetector(outlierConfig, () => endpoints, outlierStats(deps.stats, c.name), rebuild) : undefined;
-  const checker = healthCheck ? startHealthChecker(healthCheck, usable, healthCheckStats(deps.stats, c.name), rebuild) : undefined;
+  const outlier = outlierConfig ? createOutlierDetector(outlierConfig, () => members, outlierStats(deps.stats, c.name), rebuild) : undefined;
+  const hcStats = healthCheck ? healthCheckStats(deps.stats, c.name) : undefined;
+  let checker = healthCheck ? startHealthChecker(healthCheck, usable, hcStats!, rebuild) : undefined;
+  /** A new membership (DNS answers): new balancer, health checks on the new hosts. */
+  const setEndpoints = (list: Endpoint[]) => {
+    members = list;
+    cluster.endpoints = list;
+    usable = list.filter((e) => !e.edsUnhealthy);
+    lb = createLb(c, lbPolicy!, usable, path, []);
+    if (healthCheck) {
+      checker?.dispose();
+      checker = startHealthChecker(healthCheck, usable, hcStats!, rebuild);
+    }
+    rebuild();
+  };
+  const dns = dnsMode
+    ? startDnsResolution(
+        dnsTargets,
+        dnsMode,
+        durationToMs(c.dnsRefreshRate) || 5000,
+        (resolved) => {
+          const next = resolved.map(({ address, meta }) => {
+            const state = deps.hosts.get(c.name, hostPort(address, meta.port));
+            return { ...meta, host: address, address: hostPort(address, meta.port), stats: state.stats, outlier: state.outlier, activeHealth: state.activeHealth };
+          });
+          const same = next.length === members.length && next.every((e, i) => e.address === members[i]!.address);
+          if (!same) setEndpoints(next);
+        },
+        // The last good answer stays in use; the failure is counted (cluster.<name>.update_failure).
+        () => void stats.update_failure.value++,
+      )
+    : undefined;
   const cluster: CompiledCluster = {
     name: c.name,
-    type: type === Cluster_DiscoveryType.EDS ? "EDS" : "STATIC",
+    type: (Cluster_DiscoveryType[type!] ?? "STATIC") as CompiledCluster["type"],
     lbPolicy: lbPolicy!,
     hashBased: lbPolicy === "RING_HASH" || lbPolicy === "MAGLEV",
     endpoints,
     lb,
     outlier,
+    warm: () => dns?.warm ?? Promise.resolve(),
     dispose: () => {
       outlier?.dispose();
       checker?.dispose();
+      dns?.dispose();
     },
     http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections),
     protocol,

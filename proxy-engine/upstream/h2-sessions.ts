@@ -2,6 +2,7 @@
 // the connection closes, then replaced on the next request.
 
 import http2 from "node:http2";
+import { hostPort } from "./cluster";
 
 export interface H2Sessions {
   get(host: string, port: number): http2.ClientHttp2Session;
@@ -12,7 +13,7 @@ export function createH2Sessions(): H2Sessions {
   const sessions = new Map<string, http2.ClientHttp2Session>();
   return {
     get(host, port) {
-      const key = `${host}:${port}`;
+      const key = hostPort(host, port);
       const existing = sessions.get(key);
       if (existing && !existing.closed && !existing.destroyed) return existing;
       const s = http2.connect(`http://${key}`);

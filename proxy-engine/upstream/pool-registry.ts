@@ -3,6 +3,7 @@
 
 import { Pool } from "undici";
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
+import { hostPort } from "./cluster";
 
 export interface Http1Pools {
   get(host: string, port: number): Pool;
@@ -21,7 +22,7 @@ function createHttp1Pools(connectTimeoutMs: number, maxConnections: number): Htt
   const pools = new Map<string, Pool>();
   return {
     get(host, port) {
-      const key = `${host}:${port}`;
+      const key = hostPort(host, port);
       let p = pools.get(key);
       if (!p) {
         // pipelining 1: one request per connection at a time, as Envoy's HTTP/1.1 pool does.
