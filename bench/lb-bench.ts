@@ -1,7 +1,11 @@
 // `npm run bench:lb`: time per pick for each load balancing policy with 10, 100 and 1,000 hosts (equal
-// and mixed weights), against the 1 µs target, plus the time to build each picker.
+// and mixed weights), against the 1 µs target, plus the time to build each picker; then end-to-end
+// requests/s through the proxy to 10 endpoints with each policy (wrk when installed).
 
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import type { LbHost, LoadBalancer } from "../proxy-engine/lb/common/load-balancer";
 import { createLeastRequest } from "../proxy-engine/lb/least-request/least-request";
 import { createMaglev } from "../proxy-engine/lb/maglev/maglev";
@@ -54,3 +58,49 @@ for (const [name, make] of POLICIES) {
   }
 }
 console.log(`\n${failed === 0 ? "every policy picks within target" : `${failed} cells over target`}`);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function startNode(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ports: number[] }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const want = Number(env.COUNT ?? 1);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const ports = [...out.matchAll(/port (\d+)/g)].map((m) => Number(m[1]));
+      if (ports.length >= want) resolve({ child, ports });
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+if (spawnSync("sh", ["-c", "command -v wrk"]).status === 0) {
+  console.log(`\nend to end through the proxy, 10 endpoints, wrk -t1 -c32 -d3s`);
+  console.log(["policy".padEnd(14), "req/s".padStart(9), "p99".padStart(10)].join(" "));
+  const upstreams = await startNode("upstream-process.ts", { COUNT: "10" });
+  try {
+    for (const [name] of POLICIES) {
+      const proxy = await startNode("proxy-process.ts", { UPSTREAM_PORTS: upstreams.ports.join(","), LB_POLICY: name, TAP: "none" });
+      try {
+        const url = `http://127.0.0.1:${proxy.ports[0]}/bench`;
+        spawnSync("wrk", ["-t1", "-c32", "-d1s", url]);
+        const out = spawnSync("wrk", ["-t1", "-c32", "-d3s", "--latency", url], { encoding: "utf8" }).stdout;
+        console.log([name.padEnd(14), (/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? "n/a").padStart(9), (/99%\s+(\S+)/.exec(out)?.[1] ?? "n/a").padStart(10)].join(" "));
+      } finally {
+        await stop(proxy.child);
+      }
+    }
+  } finally {
+    await stop(upstreams.child);
+  }
+} else {
+  console.log("\n(end-to-end rows need wrk: apt-get install wrk)");
+}

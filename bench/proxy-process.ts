@@ -1,13 +1,17 @@
-// Benchmark proxy: the real engine in its own process, routing to the bench upstream. TAP=none|nomatch|all
-// registers a tap that matches nothing or everything (events go to a counting sink, as an RPC queue would).
+// Benchmark proxy: the real engine in its own process, routing to the bench upstream(s) (UPSTREAM_PORT, or
+// UPSTREAM_PORTS comma-separated, balanced by LB_POLICY). TAP=none|nomatch|all registers a tap that matches
+// nothing or everything (events go to a counting sink, as an RPC queue would).
 import { create } from "@bufbuild/protobuf";
 import { MatchSchema } from "../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
-import { bootstrapFor } from "../proxy-engine/test-util/upstream";
+import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
 
-const upstreamPort = Number(process.env.UPSTREAM_PORT);
+const ports = (process.env.UPSTREAM_PORTS ?? process.env.UPSTREAM_PORT ?? "").split(",").map(Number);
 const mode = process.env.TAP ?? "none";
-const proxy = createProxy({ id: "bench", role: "gateway", bootstrap: bootstrapFor([{ prefix: "/", cluster: "up" }], { up: [upstreamPort] }) });
+const policy = process.env.LB_POLICY ?? "ROUND_ROBIN";
+const hash = policy === "RING_HASH" || policy === "MAGLEV" ? { hash_policy: [{ connection_properties: { source_ip: true } }] } : {};
+const bootstrap = singleListenerBootstrap({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "up", ...hash } }] }, [staticClusterJson("up", ports, { lb_policy: policy })]);
+const proxy = createProxy({ id: "bench", role: "gateway", bootstrap });
 await proxy.start();
 let events = 0;
 if (mode !== "none") {
