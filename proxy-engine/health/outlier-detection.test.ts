@@ -29,7 +29,7 @@ async function setup(bad: http.RequestListener): Promise<{ proxy: Proxy; base: s
 async function statuses(base: string, n: number): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await fetch(`${base}/`);
+    const r = await fetch(`${base}/`, { signal: AbortSignal.timeout(5000) });
     await r.text();
     out.push(r.status);
   }
@@ -53,7 +53,14 @@ describe("outlier detection", () => {
     const json = (await (await fetch(`${admin}/clusters?format=json`)).json()) as { cluster_statuses: { host_statuses: { health_status: Record<string, unknown> }[] }[] };
     expect(json.cluster_statuses[0]!.host_statuses.some((h) => h.health_status.failed_outlier_check === true)).toBe(true);
     // Back after base_ejection_time × 1.
-    while (proxy.stats.gauge("cluster.c.outlier_detection.ejections_active").value > 0) await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    while (proxy.stats.gauge("cluster.c.outlier_detection.ejections_active").value > 0) {
+      if (Date.now() - t0 > 3000) {
+        const c = proxy.config().clusters.get("c")!;
+        throw new Error(`host not back after 3 s: now=${Date.now()} ${JSON.stringify(c.endpoints.map((e) => ({ a: e.address, o: e.outlier })))} total=${proxy.stats.counter("cluster.c.outlier_detection.ejections_enforced_total").value}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await statuses(base, 4);
     expect(badHits()).toBeGreaterThan(3);
   });

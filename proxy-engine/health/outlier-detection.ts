@@ -103,12 +103,14 @@ export function createOutlierDetector(cfg: OutlierConfig, hosts: () => readonly 
   const scheduleReturn = (h: OutlierHost) => {
     const t = setTimeout(() => {
       timers.delete(t);
-      if (h.outlier.ejectedUntil <= Date.now()) {
-        h.outlier.ejectedUntil = 0;
-        stats.ejections_active.value = ejectedNow(Date.now());
-        changed();
-      }
-    }, Math.max(0, h.outlier.ejectedUntil - Date.now()));
+      // Timers run on the monotonic clock and may fire a millisecond before Date.now() says the ejection
+      // ends; then wait the remainder rather than leave the host out for good.
+      if (h.outlier.ejectedUntil > Date.now()) return scheduleReturn(h);
+      if (h.outlier.ejectedUntil === 0) return;
+      h.outlier.ejectedUntil = 0;
+      stats.ejections_active.value = ejectedNow(Date.now());
+      changed();
+    }, Math.max(1, h.outlier.ejectedUntil - Date.now()));
     t.unref();
     timers.add(t);
   };

@@ -4,14 +4,16 @@
 import http from "node:http";
 import { describe, expect, it } from "vitest";
 import { cleanupAfterEach } from "../test-util/cleanup";
-import { fromJson } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import net from "node:net";
 import { ListenerSchema } from "../../proto/gen/envoy/config/listener/v3/listener_pb";
 import { RouteConfigurationSchema } from "../../proto/gen/envoy/config/route/v3/route_pb";
+import { ClusterSchema } from "../../proto/gen/envoy/config/cluster/v3/cluster_pb";
+import { ClusterLoadAssignmentSchema } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
 import { bootstrapFromJson } from "../config/resources";
 import { typeRegistry } from "../config/type-registry";
 import { createProxy, type Proxy } from "../proxy";
-import { bootstrapJson, HCM_TYPE, httpListenerJson, ROUTER_TYPE, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
+import { bootstrapJson, HCM_TYPE, httpListenerJson, listenerJson, ROUTER_TYPE, staticClusterJson, startUpstream, type TestUpstream } from "../test-util/upstream";
 
 function rdsListenerJson(name: string, routeConfigName: string) {
   return {
@@ -242,6 +244,39 @@ describe("load balancing through the proxy", () => {
     await expect(proxyWith([{ match: { prefix: "/" }, route: { cluster: "m" } }], {}, [staticClusterJson("m", [a.port], { lb_policy: "MAGLEV", maglev_lb_config: { table_size: 1000 } })])).rejects.toThrow(
       "static_resources.clusters[0].maglev_lb_config.table_size: must be a prime",
     );
+  });
+});
+
+describe("clusters", () => {
+  it("serves an EDS cluster from a ClusterLoadAssignment, and answers 503 UH until one arrives", async () => {
+    const a = await upstream("a");
+    const { proxy, base } = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "a" } }], { a: [a.port] });
+    const res = { ...proxy.config().resources, dynamic: true, pathPrefix: "" };
+    const eds = fromJson(ClusterSchema, { name: "e", type: "EDS", eds_cluster_config: { service_name: "svc-e" }, connect_timeout: "1s" });
+    const routes = fromJson(ListenerSchema, listenerJson({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "e" } }] }) as JsonValue, { registry: typeRegistry });
+    await proxy.applyResources({ ...res, listeners: [routes], clusters: [...res.clusters, eds] }, "v2");
+    const waiting = await request(`${base}/`);
+    expect(waiting.status).toBe(503);
+    expect(waiting.body).toContain('no healthy upstream: cluster "e"');
+    const cla = fromJson(ClusterLoadAssignmentSchema, {
+      cluster_name: "svc-e",
+      endpoints: [{ locality: { zone: "z1" }, load_balancing_weight: 1, lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: a.port } } }, load_balancing_weight: 3 }] }],
+    });
+    await proxy.applyResources({ ...res, listeners: [routes], clusters: [...res.clusters, eds], loadAssignments: [cla] }, "v3");
+    expect((await request(`${base}/`)).headers["x-upstream"]).toBe("a");
+    expect(proxy.config().clusters.get("e")!.endpoints[0]).toMatchObject({ weight: 3, locality: { zone: "z1" } });
+  });
+
+  it("answers 503 UF when connecting times out", async () => {
+    // 192.0.2.1 (TEST-NET-1) is never routed: the connect either times out or fails at once.
+    const { base } = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "t" } }], {}, [
+      { name: "t", type: "STATIC", connect_timeout: "0.2s", load_assignment: { cluster_name: "t", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "192.0.2.1", port_value: 80 } } } }] }] } },
+    ]);
+    const t0 = Date.now();
+    const r = await request(`${base}/`);
+    expect(r.status).toBe(503);
+    expect(r.body).toContain("upstream connect error");
+    expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
 

@@ -106,6 +106,8 @@ export interface CompiledCluster {
   /** Balances over the hosts not ejected; rebuilt when one is ejected or returns. */
   lb: LoadBalancer<Endpoint>;
   outlier: OutlierDetector | undefined;
+  /** Active health checking is configured (hosts show /pending_active_hc until their first check). */
+  healthChecked: boolean;
   /** Stops the cluster's timers once a newer config version replaces it. */
   dispose(): void;
   http1: Http1Pools;

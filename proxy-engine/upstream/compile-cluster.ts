@@ -251,6 +251,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
     endpoints,
     lb,
     outlier,
+    healthChecked: healthCheck !== undefined,
     warm: () => dns?.warm ?? Promise.resolve(),
     dispose: () => {
       outlier?.dispose();

@@ -24,6 +24,8 @@ export function createH2Sessions(): H2Sessions {
       s.on("close", drop);
       // Session errors surface on each stream; the session itself is just dropped.
       s.on("error", drop);
+      // Idle upstream connections time out (as the HTTP/1.1 pools do after 60 s).
+      s.setTimeout(60_000, () => s.close());
       s.unref();
       sessions.set(key, s);
       return s;
