@@ -30,6 +30,23 @@ describe("outlier detection rules", () => {
     d.dispose();
   });
 
+  it("ejects on consecutive gateway failures when enforced, and on local-origin failures when they are split out", () => {
+    const gw = detector({ consecutive_5xx: 100, consecutive_gateway_failure: 3, enforcing_consecutive_gateway_failure: 100, max_ejection_percent: 100 }, 1);
+    gw.d.onResponse(gw.hosts[0]!, 502);
+    gw.d.onResponse(gw.hosts[0]!, 503);
+    expect(gw.stats.ejections_enforced_total.value).toBe(0);
+    gw.d.onResponse(gw.hosts[0]!, 504);
+    expect(gw.stats.ejections_enforced_consecutive_gateway_failure.value).toBe(1);
+    gw.d.dispose();
+    const lo = detector({ split_external_local_origin_errors: true, consecutive_local_origin_failure: 2, consecutive_5xx: 2, max_ejection_percent: 100 }, 1);
+    lo.d.onLocalOriginFailure(lo.hosts[0]!);
+    lo.d.onResponse(lo.hosts[0]!, 500); // an upstream 5xx does not reset the local-origin count...
+    expect(lo.stats.ejections_enforced_total.value).toBe(0);
+    lo.d.onLocalOriginFailure(lo.hosts[0]!); // ...so the second local failure ejects
+    expect(lo.stats.ejections_enforced_consecutive_local_origin_failure.value).toBe(1);
+    lo.d.dispose();
+  });
+
   it("caps ejections at max_ejection_percent (but can always eject one) and counts the overflow", () => {
     const { hosts, d, stats } = detector({ consecutive_5xx: 1, max_ejection_percent: 10 }, 5);
     for (const h of hosts) d.onResponse(h, 503);
