@@ -2,20 +2,19 @@
 // host and route, attach tap when one is active, and run the route's action (forward through the router,
 // redirect, or direct response). Also owns the stream's end: stats, the DC flag and the tap's ResponseEnd.
 
-import { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import type { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { CompiledConfig } from "../config/compile";
 import type { TrackedSocket } from "../listener/tracked-socket";
 import type { MatchInput } from "../router/request-matcher";
 import { findRoute, findVirtualHost, PATH_PREFIX, type CompiledRoute, type RedirectAction } from "../router/route-table";
 import { forwardRequest, formatContext } from "../router/router";
 import type { TapRegistry } from "../tap/registry";
-import { beginStreamTap } from "../tap/stream-tap";
-import { unmapIpv4 } from "../tap/match";
 import { addFlag, type ActiveStream } from "./active-stream";
 import { authorityOf, responseFinished, schemeOf, type DownstreamRequest, type DownstreamResponse } from "./downstream";
 import type { AccessLogger } from "./access-log/access-logger";
 import type { LogRecord } from "./access-log/access-log-format";
 import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
+import { createTapFilter } from "./filters/tap/tap-filter";
 import type { HcmStats } from "./hcm-stats";
 import { applyHeaderMutation } from "./header-mutation";
 import { sendLocalReply } from "./local-reply";
@@ -29,13 +28,20 @@ export interface ConnectionManagerOptions {
   stats: HcmStats;
 }
 
-/** HTTP/2 CANCEL, reported as the reset code when the downstream goes away mid-stream. */
-const RESET_CANCEL = 8;
-/** HTTP/2 INTERNAL_ERROR, reported when the upstream resets mid-response. */
-const RESET_INTERNAL = 2;
 
 export function createConnectionManager(opts: ConnectionManagerOptions) {
   const { stats, taps } = opts;
+  const tapFilter = createTapFilter({ proxyId: opts.proxyId, listenerName: opts.listenerName, direction: opts.direction, taps });
+  // The filter chain with tap in front, built once per chain (i.e. per config version).
+  const tapped = new WeakMap<readonly StreamFilter[], readonly StreamFilter[]>();
+  const withTap = (chain: readonly StreamFilter[]) => {
+    let t = tapped.get(chain);
+    if (!t) {
+      t = [tapFilter, ...chain];
+      tapped.set(chain, t);
+    }
+    return t;
+  };
 
   function onClose(s: ActiveStream): void {
     stats.downstream_rq_active.value--;
@@ -65,14 +71,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       }
       s.upstream?.destroy();
     }
-    if (s.tap) {
-      if (!s.requestInitSent) {
-        s.requestInitSent = true;
-        s.tap.requestInit(undefined);
-      }
-      const reset = finished ? undefined : s.responseFlags.includes("DC") ? RESET_CANCEL : RESET_INTERNAL;
-      s.tap.responseEnd({ responseBytes: s.responseBytes, responseFlags: s.responseFlags, trailers: s.trailers, resetErrorCode: reset, grpcStatus: grpcStatusOf(s) });
-    }
+    for (const f of s.filters) f.onStreamEnd?.(s);
     if (s.accessLogs.length !== 0) writeAccessLogs(s.accessLogs, s, now);
   }
 
@@ -92,7 +91,8 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       scheme: schemeOf(req),
       headers: req.headers,
     };
-    const filters = hcm?.filters ?? NO_FILTERS;
+    // The only cost of tap while nothing taps: this one branch.
+    const filters = taps.active.length !== 0 ? withTap(hcm?.filters ?? NO_FILTERS) : (hcm?.filters ?? NO_FILTERS);
     const s: ActiveStream = {
       req,
       res,
@@ -121,31 +121,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       trailers: undefined,
     };
     const sock = req.socket as TrackedSocket;
-    const streamIndex = (sock.meshStreamCount = (sock.meshStreamCount ?? 0) + 1);
-    // The only cost of tap while nothing taps: this one branch.
-    if (taps.active.length !== 0) {
-      s.tap = beginStreamTap(taps.active, {
-        proxyId: opts.proxyId,
-        listener: opts.listenerName,
-        direction: opts.direction,
-        configVersion: config.version,
-        connectionId: sock.meshConnectionId ?? 0,
-        streamIndex,
-        requestHeaders: req.headers,
-        info: {
-          method: input.method,
-          scheme: "http",
-          authority: input.authority,
-          path: input.path,
-          sourceIp: unmapIpv4(sock.remoteAddress ?? ""),
-          sourcePort: sock.remotePort ?? 0,
-          destinationIp: unmapIpv4(sock.localAddress ?? ""),
-          destinationPort: sock.localPort ?? 0,
-          destinationLabels: undefined,
-          routeLabels: undefined,
-        },
-      });
-    }
+    sock.meshStreamCount = (sock.meshStreamCount ?? 0) + 1;
     res.once("close", () => onClose(s));
     if (req.httpVersionMajor === 0) {
       stats.downstream_cx_protocol_error.value++;
@@ -259,9 +235,3 @@ export function redirectLocation(a: RedirectAction, input: MatchInput, matchedPr
   return `${scheme}://${host}${keepPort}${path}${query}`;
 }
 
-function grpcStatusOf(s: ActiveStream): number | undefined {
-  const v = s.trailers?.["grpc-status"];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  return Number.isInteger(n) ? n : undefined;
-}

@@ -13,13 +13,6 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string | B
     return;
   }
   recordResponseStatus(s.stats, status);
-  if (s.tap) {
-    if (!s.requestInitSent) {
-      s.requestInitSent = true;
-      s.tap.requestInit(undefined);
-    }
-    s.tap.responseInit(status, headers ?? {});
-  }
   // Drain whatever body the client still sends, so the connection stays usable.
   req.resume();
   const payload = body === undefined ? undefined : typeof body === "string" ? Buffer.from(`${body}\n`) : body;

@@ -165,7 +165,6 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     s.status = status;
     s.responseHeaders = out;
     res.writeHead(status, out);
-    s.tap?.responseInit(status, upRes.headers);
     // Response bytes are counted only when someone looks at them (tap or access log).
     const count = s.tap !== undefined || s.accessLogs.length !== 0;
     upRes.stream({
@@ -205,10 +204,6 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     }
     s.endpoint = ep;
     s.attempts++;
-    if (s.tap && !s.requestInitSent) {
-      s.requestInitSent = true;
-      s.tap.requestInit({ virtualHost: route.virtualHost, route: route.name, cluster: cluster.name, endpoint: ep.address });
-    }
     if (s.filterContext) {
       const ctx = s.filterContext;
       return runPhase(s.filters, "afterChooseHost", ctx, () => send(ep));

@@ -25,6 +25,8 @@ export interface StreamFilter {
   afterChooseHost?(ctx: FilterContext): FilterStatus;
   /** Mutates the response headers before they are sent (proxied and local replies alike). */
   onResponseHeaders?(s: ActiveStream, status: number, headers: OutgoingHttpHeaders): void;
+  /** The stream is over (finished or reset); flags and byte counts are final. */
+  onStreamEnd?(s: ActiveStream): void;
 }
 
 export type Phase = "beforeRoute" | "afterRoute" | "afterChooseHost";
