@@ -10,7 +10,7 @@ import type { CompiledCluster } from "../upstream/cluster";
 import { compileCluster } from "../upstream/compile-cluster";
 import type { PoolRegistry } from "../upstream/pool-registry";
 import type { HostRegistry } from "../upstream/host-registry";
-import { ConfigError, type ConfigIssue } from "./config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "./config-error";
 import type { ResourcesWithOrigin } from "./resources";
 
 export type { CompiledListener } from "../listener/compile-listener";
@@ -32,15 +32,6 @@ export interface CompileDeps {
   hosts: HostRegistry;
 }
 
-function collect(issues: ConfigIssue[], fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
-}
-
 export function compileResources(res: ResourcesWithOrigin, version: string, deps: CompileDeps): CompiledConfig {
   const issues: ConfigIssue[] = [];
   const pre = res.pathPrefix;
@@ -49,7 +40,7 @@ export function compileResources(res: ResourcesWithOrigin, version: string, deps
   const clusters = new Map<string, CompiledCluster>();
   res.clusters.forEach((c, i) => {
     const path = `${pre}clusters[${i}]`;
-    collect(issues, () => {
+    collectIssues(issues, () => {
       const cluster = compileCluster(c, path, { ...deps, loadAssignments });
       if (clusters.has(cluster.name)) throw new ConfigError([{ path: `${path}.name`, message: `duplicate cluster name "${cluster.name}"` }]);
       clusters.set(cluster.name, cluster);
@@ -61,7 +52,7 @@ export function compileResources(res: ResourcesWithOrigin, version: string, deps
   const bound = new Map<string, string>();
   res.listeners.forEach((l, i) => {
     const path = `${pre}listeners[${i}]`;
-    collect(issues, () => {
+    collectIssues(issues, () => {
       const listener = compileListener(l, path, { routeConfigs, knownClusters, stats: deps.stats });
       if (listenerByName.has(listener.name)) throw new ConfigError([{ path: `${path}.name`, message: `duplicate listener name "${listener.name}"` }]);
       const at = `${listener.host}:${listener.port}`;

@@ -14,3 +14,14 @@ export class ConfigError extends Error {
     this.issues = issues;
   }
 }
+
+/** Runs `fn`, turning a thrown ConfigError into issues, so compilation reports every problem at once. */
+export function collectIssues<T>(issues: ConfigIssue[], fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    issues.push(...e.issues);
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import type { Listener } from "../../proto/gen/envoy/config/listener/v3/listener
 import type { RouteConfiguration } from "../../proto/gen/envoy/config/route/v3/route_pb";
 import { type HttpConnectionManager, HttpConnectionManagerSchema } from "../../proto/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb";
 import { type TcpProxy, TcpProxySchema } from "../../proto/gen/envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy_pb";
-import { ConfigError, type ConfigIssue } from "../config/config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "../config/config-error";
 import { typeRegistry } from "../config/type-registry";
 import { compileRouteConfig, durationToMs } from "../router/compile-route-config";
 
@@ -79,13 +79,7 @@ export function compileListener(l: Listener, path: string, deps: ListenerDeps): 
     issues.push({ path: fpath, message: `a terminal filter (${HCM_FILTER} or ${TCP_PROXY_FILTER}) is required` });
     throw new ConfigError(issues);
   }
-  let networkFilters: NetworkFilter[] = [];
-  try {
-    networkFilters = compileNetworkFilters(filters.slice(0, -1), fpath, deps.stats);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
+  const networkFilters = collectIssues(issues, () => compileNetworkFilters(filters.slice(0, -1), fpath, deps.stats)) ?? [];
   const lp = `${fpath}[${filters.length - 1}]`;
   const tc = last.configType.case === "typedConfig" ? last.configType.value : undefined;
   const unpacked = tc ? anyUnpack(tc, typeRegistry) : undefined;
@@ -105,49 +99,25 @@ export function compileListener(l: Listener, path: string, deps: ListenerDeps): 
 function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps): CompiledHcm {
   const issues: ConfigIssue[] = [];
   if (!h.statPrefix) issues.push({ path: `${path}.stat_prefix`, message: "is required" });
-  let filters: StreamFilter[] = [];
-  try {
-    filters = compileHttpFilters(h.httpFilters, `${path}.http_filters`, deps.stats, h.statPrefix);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
+  const filters = collectIssues(issues, () => compileHttpFilters(h.httpFilters, `${path}.http_filters`, deps.stats, h.statPrefix)) ?? [];
   const upgradeTypes = new Set<string>();
   h.upgradeConfigs.forEach((u, i) => {
     if (!u.upgradeType) issues.push({ path: `${path}.upgrade_configs[${i}].upgrade_type`, message: "is required" });
     if (u.filters.length) issues.push({ path: `${path}.upgrade_configs[${i}].filters`, message: "per-upgrade filter chains are not supported" });
     if (u.enabled ?? true) upgradeTypes.add(u.upgradeType.toLowerCase());
   });
-  let accessLogs: AccessLogger[] = [];
-  try {
-    accessLogs = compileAccessLogs(h.accessLog, `${path}.access_log`);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
+  const accessLogs = collectIssues(issues, () => compileAccessLogs(h.accessLog, `${path}.access_log`)) ?? [];
   let routeTable: CompiledRouteTable | undefined;
   let rdsName: string | undefined;
   const rs = h.routeSpecifier;
   if (rs.case === "routeConfig") {
-    try {
-      routeTable = compileRouteConfig(rs.value, `${path}.route_config`, { knownClusters: deps.knownClusters, stats: deps.stats });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      issues.push(...e.issues);
-    }
+    routeTable = collectIssues(issues, () => compileRouteConfig(rs.value, `${path}.route_config`, { knownClusters: deps.knownClusters, stats: deps.stats }));
   } else if (rs.case === "rds") {
     rdsName = rs.value.routeConfigName;
     if (!rdsName) issues.push({ path: `${path}.rds.route_config_name`, message: "is required" });
     const rc = deps.routeConfigs.get(rdsName);
-    if (rc) {
-      try {
-        // Route configs from RDS are not cluster-validated by default (Envoy's validate_clusters).
-        routeTable = compileRouteConfig(rc, `route_configs[${rdsName}]`, { knownClusters: rc.validateClusters ? deps.knownClusters : undefined, stats: deps.stats });
-      } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        issues.push(...e.issues);
-      }
-    }
+    // Route configs from RDS are not cluster-validated by default (Envoy's validate_clusters).
+    if (rc) routeTable = collectIssues(issues, () => compileRouteConfig(rc, `route_configs[${rdsName}]`, { knownClusters: rc.validateClusters ? deps.knownClusters : undefined, stats: deps.stats }));
   } else {
     issues.push({ path, message: "one of route_config or rds is required" });
   }

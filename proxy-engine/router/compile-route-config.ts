@@ -13,7 +13,7 @@ import {
   type RouteAction as RouteActionProto,
   type VirtualHost,
 } from "../../proto/gen/envoy/config/route/v3/route_components_pb";
-import { ConfigError, type ConfigIssue } from "../config/config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "../config/config-error";
 import { compileHeaderMutation, type HeaderMutation } from "../http/header-mutation";
 import { compileHeaderMatcher, compileQueryMatcher, fractionOf, type RequestPredicate } from "./request-matcher";
 import {
@@ -43,18 +43,6 @@ export function durationToMs(d: Duration | undefined): number | undefined {
   return d ? Number(d.seconds) * 1000 + Math.round(d.nanos / 1e6) : undefined;
 }
 
-/** Runs `fn`, turning a thrown ConfigError into issues so compilation can report every problem at once. */
-function collect<T>(issues: ConfigIssue[], fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      issues.push(...e.issues);
-      return undefined;
-    }
-    throw e;
-  }
-}
 
 export interface RouteCompileOptions {
   /** Checks cluster names exist (Envoy's validate_clusters; on for inline route configs). */
@@ -65,8 +53,8 @@ export interface RouteCompileOptions {
 export function compileRouteConfig(rc: RouteConfiguration, path: string, opts: RouteCompileOptions): CompiledRouteTable {
   const issues: ConfigIssue[] = [];
   const table: CompiledRouteTable = { name: rc.name, exact: new Map(), suffixes: [], prefixes: [], wildcard: undefined };
-  const rcReq = collect(issues, () => compileHeaderMutation(rc.requestHeadersToAdd, rc.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
-  const rcResp = collect(issues, () => compileHeaderMutation(rc.responseHeadersToAdd, rc.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
+  const rcReq = collectIssues(issues, () => compileHeaderMutation(rc.requestHeadersToAdd, rc.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
+  const rcResp = collectIssues(issues, () => compileHeaderMutation(rc.responseHeadersToAdd, rc.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
   const validate = rc.validateClusters === undefined ? opts.knownClusters : rc.validateClusters ? opts.knownClusters : undefined;
   const seen = new Set<string>();
   rc.virtualHosts.forEach((vhIn, vi) => {
@@ -99,13 +87,13 @@ interface Inherited {
 
 function compileVirtualHost(vh: VirtualHost, path: string, issues: ConfigIssue[], inh: Inherited): CompiledVirtualHost {
   if (!vh.name) issues.push({ path: `${path}.name`, message: "is required" });
-  const vhReq = collect(issues, () => compileHeaderMutation(vh.requestHeadersToAdd, vh.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
-  const vhResp = collect(issues, () => compileHeaderMutation(vh.responseHeadersToAdd, vh.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
-  const vhRetry = vh.retryPolicy ? collect(issues, () => compileRetryPolicy(vh.retryPolicy!, `${path}.retry_policy`)) : undefined;
-  const vhInh = { ...inh, perFilter: collect(issues, () => unpackPerFilter(vh.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter)) ?? inh.perFilter };
+  const vhReq = collectIssues(issues, () => compileHeaderMutation(vh.requestHeadersToAdd, vh.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
+  const vhResp = collectIssues(issues, () => compileHeaderMutation(vh.responseHeadersToAdd, vh.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
+  const vhRetry = vh.retryPolicy ? collectIssues(issues, () => compileRetryPolicy(vh.retryPolicy!, `${path}.retry_policy`)) : undefined;
+  const vhInh = { ...inh, perFilter: collectIssues(issues, () => unpackPerFilter(vh.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter)) ?? inh.perFilter };
   const routes: CompiledRoute[] = [];
   vh.routes.forEach((r, ri) => {
-    const route = collect(issues, () => compileRoute(r, `${path}.routes[${ri}]`, vh.name, vhRetry, vhInh));
+    const route = collectIssues(issues, () => compileRoute(r, `${path}.routes[${ri}]`, vh.name, vhRetry, vhInh));
     if (!route) return;
     route.requestHeaders.push(...[vhReq, inh.rcReq].filter((m): m is HeaderMutation => m !== undefined));
     route.responseHeaders.push(...[vhResp, inh.rcResp].filter((m): m is HeaderMutation => m !== undefined));
@@ -139,7 +127,7 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
       break;
     case "safeRegex":
       pathKind = PATH_REGEX;
-      pathRegex = collect(issues, () => regexOrError(ps.value.regex, `${path}.match.safe_regex.regex`, !caseSensitive));
+      pathRegex = collectIssues(issues, () => regexOrError(ps.value.regex, `${path}.match.safe_regex.regex`, !caseSensitive));
       break;
     default:
       issues.push({ path: `${path}.match`, message: `one of prefix, path, path_separated_prefix or safe_regex is required${ps.case ? ` (${ps.case} is not supported)` : ""}` });
@@ -147,19 +135,19 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
   if (!caseSensitive) pathValue = pathValue.toLowerCase();
   const conditions: RequestPredicate[] = [];
   m.headers.forEach((h, i) => {
-    const p = collect(issues, () => compileHeaderMatcher(h, `${path}.match.headers[${i}]`));
+    const p = collectIssues(issues, () => compileHeaderMatcher(h, `${path}.match.headers[${i}]`));
     if (p) conditions.push(p);
   });
   m.queryParameters.forEach((q, i) => {
-    const p = collect(issues, () => compileQueryMatcher(q, `${path}.match.query_parameters[${i}]`));
+    const p = collectIssues(issues, () => compileQueryMatcher(q, `${path}.match.query_parameters[${i}]`));
     if (p) conditions.push(p);
   });
   if (m.grpc) conditions.push((input) => (input.headers["content-type"] ?? "").startsWith("application/grpc"));
   const fraction = fractionOf(m.runtimeFraction?.defaultValue);
-  const action = collect(issues, () => compileAction(r, path, vhRetry, inh));
-  const req = collect(issues, () => compileHeaderMutation(r.requestHeadersToAdd, r.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
-  const resp = collect(issues, () => compileHeaderMutation(r.responseHeadersToAdd, r.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
-  const perFilterConfig = collect(issues, () => unpackPerFilter(r.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter));
+  const action = collectIssues(issues, () => compileAction(r, path, vhRetry, inh));
+  const req = collectIssues(issues, () => compileHeaderMutation(r.requestHeadersToAdd, r.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));
+  const resp = collectIssues(issues, () => compileHeaderMutation(r.responseHeadersToAdd, r.responseHeadersToRemove, path, "response_headers_to_add", "response_headers_to_remove"));
+  const perFilterConfig = collectIssues(issues, () => unpackPerFilter(r.typedPerFilterConfig, `${path}.typed_per_filter_config`, inh.perFilter));
   if (issues.length || !action || !perFilterConfig) throw new ConfigError(issues);
   const name = r.name || `${vhName}/${path.slice(path.lastIndexOf("[") + 1, -1)}`;
   return {
@@ -287,8 +275,8 @@ function compileForward(ra: RouteActionProto, path: string, vhRetry: RetryPolicy
   }
   const hr = ra.hostRewriteSpecifier;
   if (hr.case && hr.case !== "hostRewriteLiteral") issues.push({ path: `${path}.host_rewrite_specifier`, message: `${hr.case} is not supported; use host_rewrite_literal` });
-  const retry = ra.retryPolicy ? collect(issues, () => compileRetryPolicy(ra.retryPolicy!, `${path}.retry_policy`)) : vhRetry;
-  const hashPolicy = collect(issues, () => compileHashPolicy(ra.hashPolicy, `${path}.hash_policy`));
+  const retry = ra.retryPolicy ? collectIssues(issues, () => compileRetryPolicy(ra.retryPolicy!, `${path}.retry_policy`)) : vhRetry;
+  const hashPolicy = collectIssues(issues, () => compileHashPolicy(ra.hashPolicy, `${path}.hash_policy`));
   if (issues.length || !target) throw new ConfigError(issues);
   return {
     kind: "forward",

@@ -7,7 +7,7 @@ import { Cluster_DiscoveryType, Cluster_LbPolicy, type Cluster } from "../../pro
 import type { SocketAddress } from "../../proto/gen/envoy/config/core/v3/address_pb";
 import { HealthStatus } from "../../proto/gen/envoy/config/core/v3/health_check_pb";
 import type { ClusterLoadAssignment } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
-import { ConfigError, type ConfigIssue } from "../config/config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "../config/config-error";
 import type { LoadBalancer } from "../lb/common/load-balancer";
 import { createLeastRequest } from "../lb/least-request/least-request";
 import { createMaglev, DEFAULT_TABLE_SIZE, isPrime } from "../lb/maglev/maglev";
@@ -19,11 +19,11 @@ import type { StatsStore } from "../stats/stats-store";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { HttpProtocolOptions } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
 import { typeRegistry } from "../config/type-registry";
-import { compileOutlierDetection, createOutlierDetector, outlierStats, type OutlierConfig } from "../health/outlier-detection";
+import { compileOutlierDetection, createOutlierDetector, outlierStats } from "../health/outlier-detection";
 import type { HostRegistry } from "./host-registry";
 import { buildHostSetLb } from "./host-set-lb";
 import { startDnsResolution } from "./dns-resolver";
-import { compileHealthChecks, healthCheckStats, startHealthChecker, type HealthCheckConfig } from "../health/active-health-check";
+import { compileHealthChecks, healthCheckStats, startHealthChecker } from "../health/active-health-check";
 import { clusterStats, hostPort, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
 import type { PoolRegistry } from "./pool-registry";
 
@@ -177,21 +177,9 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   const retryLimit = retryLimitOf(c, path, issues);
   const cbt = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
   const circuitBreakers = { maxConnections: cbt?.maxConnections ?? 1024, maxPendingRequests: cbt?.maxPendingRequests ?? 1024, maxRequests: cbt?.maxRequests ?? 1024 };
-  let outlierConfig: OutlierConfig | undefined;
-  try {
-    outlierConfig = compileOutlierDetection(c.outlierDetection, `${path}.outlier_detection`);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
+  const outlierConfig = collectIssues(issues, () => compileOutlierDetection(c.outlierDetection, `${path}.outlier_detection`));
   const panicThreshold = c.commonLbConfig?.healthyPanicThreshold?.value ?? 50;
-  let healthCheck: HealthCheckConfig | undefined;
-  try {
-    healthCheck = compileHealthChecks(c.healthChecks, `${path}.health_checks`);
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    issues.push(...e.issues);
-  }
+  const healthCheck = collectIssues(issues, () => compileHealthChecks(c.healthChecks, `${path}.health_checks`));
   if (issues.length) throw new ConfigError(issues);
   const lbIssues: ConfigIssue[] = [];
   let usable = endpoints.filter((e) => !e.edsUnhealthy);

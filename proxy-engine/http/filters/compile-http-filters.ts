@@ -6,7 +6,7 @@ import type { HttpFilter } from "../../../proto/gen/envoy/extensions/filters/net
 import type { HTTPFault } from "../../../proto/gen/envoy/extensions/filters/http/fault/v3/fault_pb";
 import type { HeaderMutation } from "../../../proto/gen/envoy/extensions/filters/http/header_mutation/v3/header_mutation_pb";
 import type { LocalRateLimit } from "../../../proto/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb";
-import { ConfigError, type ConfigIssue } from "../../config/config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "../../config/config-error";
 import { typeRegistry } from "../../config/type-registry";
 import type { StatsStore } from "../../stats/stats-store";
 import { CORS_TYPE, createCorsFilter } from "./cors/cors-filter";
@@ -31,27 +31,21 @@ export function compileHttpFilters(filters: HttpFilter[], path: string, stats: S
     const p = `${path}[${i}]`;
     const tc = f.configType.case === "typedConfig" ? f.configType.value : undefined;
     const msg = tc ? anyUnpack(tc, typeRegistry) : undefined;
-    try {
-      switch (msg?.$typeName) {
-        case FAULT_TYPE:
-          out.push(createFaultFilter(msg as HTTPFault, `${p}.typed_config`, stats, statPrefix));
-          return;
-        case LOCAL_RATELIMIT_TYPE:
-          out.push(createLocalRateLimitFilter(msg as LocalRateLimit, `${p}.typed_config`, stats));
-          return;
-        case HEADER_MUTATION_TYPE:
-          out.push(createHeaderMutationFilter(msg as HeaderMutation, `${p}.typed_config`));
-          return;
-        case CORS_TYPE:
-          out.push(createCorsFilter());
-          return;
-      }
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      issues.push(...e.issues);
-      return;
-    }
-    if (!f.isOptional) issues.push({ path: p, message: `http filter "${f.name}"${tc ? ` (${tc.typeUrl})` : ""} is not supported yet (mark it is_optional to skip it)` });
+    const at = `${p}.typed_config`;
+    const build: (() => StreamFilter) | undefined =
+      msg?.$typeName === FAULT_TYPE
+        ? () => createFaultFilter(msg as HTTPFault, at, stats, statPrefix)
+        : msg?.$typeName === LOCAL_RATELIMIT_TYPE
+          ? () => createLocalRateLimitFilter(msg as LocalRateLimit, at, stats)
+          : msg?.$typeName === HEADER_MUTATION_TYPE
+            ? () => createHeaderMutationFilter(msg as HeaderMutation, at)
+            : msg?.$typeName === CORS_TYPE
+              ? createCorsFilter
+              : undefined;
+    if (build) {
+      const filter = collectIssues(issues, build);
+      if (filter) out.push(filter);
+    } else if (!f.isOptional) issues.push({ path: p, message: `http filter "${f.name}"${tc ? ` (${tc.typeUrl})` : ""} is not supported yet (mark it is_optional to skip it)` });
   });
   if (issues.length) throw new ConfigError(issues);
   return out;

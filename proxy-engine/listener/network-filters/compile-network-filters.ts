@@ -5,7 +5,7 @@ import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { Filter } from "../../../proto/gen/envoy/config/listener/v3/listener_components_pb";
 import type { ConnectionLimit } from "../../../proto/gen/envoy/extensions/filters/network/connection_limit/v3/connection_limit_pb";
 import type { LocalRateLimit } from "../../../proto/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb";
-import { ConfigError, type ConfigIssue } from "../../config/config-error";
+import { collectIssues, ConfigError, type ConfigIssue } from "../../config/config-error";
 import { typeRegistry } from "../../config/type-registry";
 import type { StatsStore } from "../../stats/stats-store";
 import { CONNECTION_LIMIT_TYPE, createConnectionLimitFilter } from "./connection-limit";
@@ -19,14 +19,16 @@ export function compileNetworkFilters(filters: Filter[], path: string, stats: St
     const p = `${path}[${i}]`;
     const tc = f.configType.case === "typedConfig" ? f.configType.value : undefined;
     const msg = tc ? anyUnpack(tc, typeRegistry) : undefined;
-    try {
-      if (msg?.$typeName === CONNECTION_LIMIT_TYPE) out.push(createConnectionLimitFilter(msg as ConnectionLimit, `${p}.typed_config`, stats));
-      else if (msg?.$typeName === NETWORK_LOCAL_RATELIMIT_TYPE) out.push(createNetworkLocalRateLimitFilter(msg as LocalRateLimit, `${p}.typed_config`, stats));
-      else issues.push({ path: p, message: `network filter "${f.name}"${tc ? ` (${tc.typeUrl})` : ""} is not supported (connection_limit and local_ratelimit are)` });
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      issues.push(...e.issues);
-    }
+    const at = `${p}.typed_config`;
+    const build: (() => NetworkFilter) | undefined =
+      msg?.$typeName === CONNECTION_LIMIT_TYPE
+        ? () => createConnectionLimitFilter(msg as ConnectionLimit, at, stats)
+        : msg?.$typeName === NETWORK_LOCAL_RATELIMIT_TYPE
+          ? () => createNetworkLocalRateLimitFilter(msg as LocalRateLimit, at, stats)
+          : undefined;
+    if (!build) return void issues.push({ path: p, message: `network filter "${f.name}"${tc ? ` (${tc.typeUrl})` : ""} is not supported (connection_limit and local_ratelimit are)` });
+    const filter = collectIssues(issues, build);
+    if (filter) out.push(filter);
   });
   if (issues.length) throw new ConfigError(issues);
   return out;
