@@ -4,13 +4,14 @@
 
 import type { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { CompiledConfig } from "../config/compile";
+import type { CompiledHcm } from "../listener/compile-listener";
 import type { TrackedSocket } from "../listener/tracked-socket";
 import type { MatchInput } from "../router/request-matcher";
 import { findRoute, findVirtualHost, PATH_PREFIX, type CompiledRoute, type RedirectAction } from "../router/route-table";
 import { forwardRequest, formatContext } from "../router/router";
 import type { TapRegistry } from "../tap/registry";
 import { addFlag, type ActiveStream } from "./active-stream";
-import { authorityOf, responseFinished, schemeOf, type DownstreamRequest, type DownstreamResponse } from "./downstream";
+import { authorityOf, matchInputOf, responseFinished, type DownstreamRequest, type DownstreamResponse } from "./downstream";
 import type { AccessLogger } from "./access-log/access-logger";
 import type { LogRecord } from "./access-log/access-log-format";
 import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
@@ -81,16 +82,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     const hcm = listener?.kind === "http" ? listener.hcm : undefined;
     stats.downstream_rq_total.value++;
     stats.downstream_rq_active.value++;
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const input: MatchInput = {
-      method: req.method ?? "GET",
-      authority: authorityOf(req),
-      path: q === -1 ? url : url.slice(0, q),
-      query: q === -1 ? "" : url.slice(q + 1),
-      scheme: schemeOf(req),
-      headers: req.headers,
-    };
+    const input = matchInputOf(req);
     // The only cost of tap while nothing taps: this one branch.
     const filters = taps.active.length !== 0 ? withTap(hcm?.filters ?? NO_FILTERS) : (hcm?.filters ?? NO_FILTERS);
     const s: ActiveStream = {
@@ -133,8 +125,8 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       return sendLocalReply(s, 400, "bad request: Transfer-Encoding is not allowed in HTTP/1.0", { connection: "close" });
     }
     if (filters.length === 0) {
-      matchRoute(s, input);
-      return act(s, input);
+      matchRoute(s, hcm, input);
+      return act(s, hcm, input);
     }
     const ctx: FilterContext & { parked?: () => void } = {
       s,
@@ -151,25 +143,24 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     };
     s.filterContext = ctx;
     runPhase(filters, "beforeRoute", ctx, () => {
-      matchRoute(s, input);
-      runPhase(filters, "afterRoute", ctx, () => act(s, input), () => matchRoute(s, input));
+      matchRoute(s, hcm, input);
+      runPhase(filters, "afterRoute", ctx, () => act(s, hcm, input), () => matchRoute(s, hcm, input));
     });
   };
 
-  function matchRoute(s: ActiveStream, input: MatchInput): void {
-    const l = s.config.listenerByName.get(opts.listenerName);
-    const table = l?.kind === "http" ? l.hcm.routeTable : undefined;
+  /** `hcm` is the listener's connection manager in the config the stream started on. */
+  function matchRoute(s: ActiveStream, hcm: CompiledHcm | undefined, input: MatchInput): void {
+    const table = hcm?.routeTable;
     s.virtualHost = table ? findVirtualHost(table, input.authority) : undefined;
     s.route = s.virtualHost ? findRoute(s.virtualHost, input) : undefined;
   }
 
-  function act(s: ActiveStream, input: MatchInput): void {
+  function act(s: ActiveStream, hcm: CompiledHcm | undefined, input: MatchInput): void {
     const { route, virtualHost } = s;
     if (!route) {
       stats.no_route.value++;
       addFlag(s, "NR");
-      const l = s.config.listenerByName.get(opts.listenerName);
-      if (l?.kind === "http" && !l.hcm.routeTable) return sendLocalReply(s, 404, `no route: route configuration "${l.hcm.rdsName ?? ""}" has not been received yet (listener "${opts.listenerName}")`);
+      if (hcm && !hcm.routeTable) return sendLocalReply(s, 404, `no route: route configuration "${hcm.rdsName ?? ""}" has not been received yet (listener "${opts.listenerName}")`);
       const where = virtualHost ? `virtual host "${virtualHost.name}"` : `any virtual host for authority "${input.authority}"`;
       const url = input.query ? `${input.path}?${input.query}` : input.path;
       return sendLocalReply(s, 404, `no route matched ${input.method} ${url} in ${where} (listener "${opts.listenerName}")`);

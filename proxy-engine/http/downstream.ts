@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { constants, type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
+import type { MatchInput } from "../router/request-matcher";
 
 export type DownstreamRequest = IncomingMessage | Http2ServerRequest;
 export type DownstreamResponse = ServerResponse | Http2ServerResponse;
@@ -34,6 +35,20 @@ export function authorityOf(req: DownstreamRequest): string {
 
 export function schemeOf(req: DownstreamRequest): string {
   return (req.headers[":scheme"] as string | undefined) ?? "http";
+}
+
+/** What route matching sees of a request (both protocols). */
+export function matchInputOf(req: DownstreamRequest): MatchInput {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  return {
+    method: req.method ?? "GET",
+    authority: authorityOf(req),
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? "" : url.slice(q + 1),
+    scheme: schemeOf(req),
+    headers: req.headers,
+  };
 }
 
 /** Whether a body follows the request headers (HTTP/2: no END_STREAM on HEADERS; HTTP/1.1: framing headers). */

@@ -2,15 +2,15 @@
 // the raw request goes to an upstream endpoint and the two sockets are piped both ways, with backpressure.
 // Upgrades the connection manager does not allow get 403, as in Envoy.
 
-import net from "node:net";
+import type net from "node:net";
 import type { IncomingMessage } from "node:http";
 import type { CompiledConfig } from "../config/compile";
-import type { MatchInput } from "../router/request-matcher";
 import { findRoute, findVirtualHost } from "../router/route-table";
 import { pickCluster, rewritePath } from "../router/router";
-import type { Endpoint } from "../upstream/cluster";
+import { connectToCluster } from "../upstream/tcp-connect";
 import type { HcmStats } from "./hcm-stats";
 import { upstreamRequestHeaders } from "./headers";
+import { matchInputOf } from "./downstream";
 
 function rawReply(socket: net.Socket, status: string, body: string): void {
   if (!socket.writable) return void socket.destroy();
@@ -30,8 +30,7 @@ export function createUpgradeHandler(listenerName: string, getConfig: () => Comp
       return rawReply(socket, "403 Forbidden", `upgrade "${type}" is not enabled on listener "${listenerName}" (upgrade_configs)`);
     }
     const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const input: MatchInput = { method: req.method ?? "GET", authority: req.headers.host ?? "", path: q === -1 ? url : url.slice(0, q), query: q === -1 ? "" : url.slice(q + 1), scheme: "http", headers: req.headers };
+    const input = matchInputOf(req);
     const vh = hcm.routeTable ? findVirtualHost(hcm.routeTable, input.authority) : undefined;
     const route = vh ? findRoute(vh, input) : undefined;
     if (!route || route.action.kind !== "forward") {
@@ -53,38 +52,16 @@ export function createUpgradeHandler(listenerName: string, getConfig: () => Comp
     let raw = `${req.method} ${rewritePath(url, route, route.action)} HTTP/1.1\r\n`;
     for (const [k, v] of Object.entries(headers)) for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined) raw += `${k}: ${one}\r\n`;
     raw += "\r\n";
-    const tried = new Set<Endpoint>();
-    const connect = (): void => {
-      let ep: Endpoint | undefined;
-      for (let i = 0; i < cluster.endpoints.length && !ep; i++) {
-        const e = cluster.lb.pick();
-        if (e && !tried.has(e)) ep = e;
-      }
-      if (!ep) {
-        stats.downstream_rq_5xx.value++;
-        return rawReply(socket, "503 Service Unavailable", `upstream connect error: no endpoint of cluster "${cluster.name}" answered the upgrade`);
-      }
-      tried.add(ep);
-      const up = net.connect({ host: ep.host, port: ep.port });
-      const timer = setTimeout(() => up.destroy(new Error("connect timeout")), cluster.connectTimeoutMs);
-      up.once("connect", () => {
-        clearTimeout(timer);
+    connectToCluster(cluster, socket, false, {
+      onConnected(up, splice) {
         up.write(raw);
         if (head.length) up.write(head);
-        up.on("error", () => socket.destroy());
-        up.on("close", () => socket.destroy());
-        socket.on("close", () => up.destroy());
-        up.pipe(socket);
-        socket.pipe(up);
-      });
-      up.once("error", () => {
-        if (!up.remoteAddress) {
-          clearTimeout(timer);
-          cluster.stats.upstream_cx_connect_fail.value++;
-          connect();
-        }
-      });
-    };
-    connect();
+        splice();
+      },
+      onExhausted() {
+        stats.downstream_rq_5xx.value++;
+        rawReply(socket, "503 Service Unavailable", `upstream connect error: no endpoint of cluster "${cluster.name}" answered the upgrade`);
+      },
+    });
   };
 }

@@ -1,11 +1,11 @@
 // envoy.filters.network.tcp_proxy: each downstream connection is piped, with backpressure both ways, to an
 // endpoint of the listener's cluster (connect failures fail over to the next endpoint).
 
-import net from "node:net";
+import type net from "node:net";
 import type { CompiledConfig } from "../config/compile";
 import { pickCluster } from "../router/router";
 import type { Counter, Gauge, StatsStore } from "../stats/stats-store";
-import type { Endpoint } from "../upstream/cluster";
+import { connectToCluster } from "../upstream/tcp-connect";
 
 export interface TcpProxyStats {
   downstream_cx_total: Counter;
@@ -40,34 +40,10 @@ export function createTcpProxyHandler(listenerName: string, getConfig: () => Com
       return void down.destroy();
     }
     down.pause();
-    const tried = new Set<Endpoint>();
-    const connect = () => {
-      let ep: Endpoint | undefined;
-      for (let i = 0; i < cluster.endpoints.length && !ep; i++) {
-        const e = cluster.lb.pick();
-        if (e && !tried.has(e)) ep = e;
-      }
-      if (!ep) return void down.destroy();
-      tried.add(ep);
-      const up = net.connect({ host: ep.host, port: ep.port, allowHalfOpen: true });
-      const timer = setTimeout(() => up.destroy(new Error("connect timeout")), cluster.connectTimeoutMs);
-      up.once("connect", () => {
-        clearTimeout(timer);
-        up.on("error", () => down.destroy());
-        down.on("close", () => up.destroy());
-        up.on("close", () => down.destroy());
-        down.pipe(up);
-        up.pipe(down);
-        down.resume();
-      });
-      up.once("error", () => {
-        if (up.connecting || !up.remoteAddress) {
-          clearTimeout(timer);
-          stats.upstream_cx_connect_fail.value++;
-          connect();
-        }
-      });
-    };
-    connect();
+    connectToCluster(cluster, down, true, {
+      onConnected: (_up, splice) => splice(),
+      onExhausted: () => down.destroy(),
+      onConnectFail: () => void stats.upstream_cx_connect_fail.value++,
+    });
   };
 }

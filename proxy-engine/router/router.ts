@@ -12,7 +12,7 @@ import type { FormatContext } from "../http/header-format";
 import { applyHeaderMutation } from "../http/header-mutation";
 import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import { sendLocalReply } from "../http/local-reply";
-import { requestAllowed, retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
+import { pickUntried, requestAllowed, retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
 import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
 import { runPhase } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
@@ -192,7 +192,8 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   };
 
   const attempt = (): void => {
-    const ep = nextEndpoint(cluster, failures, hash);
+    // A hash names one host; once it failed, later attempts pick without it.
+    const ep = pickUntried(cluster, (e) => failures.some((f) => f.endpoint === e), failures.length === 0 ? hash : undefined);
     if (!ep) {
       if (failures.length === 0) {
         addFlag(s, "UH");
@@ -239,17 +240,6 @@ function queryOf(url: string): string {
   return q === -1 ? "" : url.slice(q + 1);
 }
 
-function nextEndpoint(cluster: CompiledCluster, failures: { endpoint: Endpoint }[], hash: number | undefined): Endpoint | undefined {
-  // A hash always names the same host; once it failed, later attempts pick without it.
-  const first = cluster.lb.pick(failures.length === 0 ? hash : undefined);
-  if (first && !failures.some((f) => f.endpoint === first)) return first;
-  for (let i = 0; i < cluster.endpoints.length * 2; i++) {
-    const ep = cluster.lb.pick();
-    if (ep && !failures.some((f) => f.endpoint === ep)) return ep;
-  }
-  // Randomised policies may keep drawing failed hosts; every host still gets its try.
-  return cluster.endpoints.find((e) => !failures.some((f) => f.endpoint === e));
-}
 
 function bumpClusterStatus(cluster: CompiledCluster, status: number): void {
   const st = cluster.stats;

@@ -146,3 +146,18 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),
   };
 }
+
+/**
+ * The next host to try that has not failed yet. A hash always names the same host, so once that host
+ * failed, later picks go without it; randomised policies may keep drawing failed hosts, so after a few
+ * draws every remaining usable host still gets its try.
+ */
+export function pickUntried(cluster: CompiledCluster, tried: (e: Endpoint) => boolean, hash?: number): Endpoint | undefined {
+  const first = cluster.lb.pick(hash);
+  if (first && !tried(first)) return first;
+  for (let i = 0; i < cluster.endpoints.length * 2; i++) {
+    const ep = cluster.lb.pick();
+    if (ep && !tried(ep)) return ep;
+  }
+  return cluster.endpoints.find((e) => !e.edsUnhealthy && !tried(e));
+}
