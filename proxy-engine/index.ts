@@ -8,3 +8,4 @@ export { createTap, type Tap } from "./tap/tap";
 export type { Bootstrap } from "../proto/gen/envoy/config/bootstrap/v3/bootstrap_pb";
 export { sniffProtocol, classify, type Protocol } from "./listener/protocol-sniff";
 export { createDualProtocolServer, type DualHandler, type DualProtocolServer } from "./listener/dual-protocol-server";
+export { isLoopback } from "./admin/admin-server";

@@ -4,6 +4,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isLoopback } from "../proxy-engine";
 import { createFrontDoor } from "./http/front-door";
 import { createNextPages, type NextPages } from "./next/next-handler";
 import { registerRoutes } from "./rpc/routes";
@@ -67,10 +68,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 
 main().catch((e: unknown) => {

@@ -9,7 +9,8 @@ import { configDump } from "./config-dump";
 import { statsJson, statsPrometheus, statsText } from "./stat-formats";
 import { COMPONENTS, LEVELS, type Component, type Level } from "../log/logger";
 
-function isLoopback(host: string): boolean {
+/** Whether a bind address keeps a service on this machine (mutating APIs are refused otherwise). */
+export function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || host.startsWith("127.");
 }
 

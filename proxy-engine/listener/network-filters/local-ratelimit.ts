@@ -4,19 +4,15 @@
 import type { LocalRateLimit } from "../../../proto/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb";
 import { LocalRateLimitSchema } from "../../../proto/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb";
 import { ConfigError } from "../../config/config-error";
-import { createTokenBucket } from "../../http/filters/local-ratelimit/local-ratelimit-filter";
-import { durationToMs } from "../../router/compile-route-config";
+import { compileTokenBucket } from "../../http/filters/local-ratelimit/local-ratelimit-filter";
 import type { StatsStore } from "../../stats/stats-store";
 import type { NetworkFilter } from "./network-filter";
 
 export const NETWORK_LOCAL_RATELIMIT_TYPE = LocalRateLimitSchema.typeName;
 
 export function createNetworkLocalRateLimitFilter(cfg: LocalRateLimit, path: string, stats: StatsStore): NetworkFilter {
-  const tb = cfg.tokenBucket;
   if (!cfg.statPrefix) throw new ConfigError([{ path: `${path}.stat_prefix`, message: "is required" }]);
-  const fill = durationToMs(tb?.fillInterval) ?? 0;
-  if (!tb || tb.maxTokens < 1 || fill < 50) throw new ConfigError([{ path: `${path}.token_bucket`, message: "max_tokens >= 1 and fill_interval >= 50ms are required" }]);
-  const bucket = createTokenBucket(tb.maxTokens, tb.tokensPerFill ?? 1, fill, Date.now());
+  const bucket = compileTokenBucket(cfg.tokenBucket, path);
   const limited = stats.counter(`${cfg.statPrefix}.local_ratelimit.rate_limited`);
   return {
     name: "envoy.filters.network.local_ratelimit",

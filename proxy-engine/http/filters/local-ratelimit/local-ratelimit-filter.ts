@@ -3,6 +3,7 @@
 
 import type { LocalRateLimit } from "../../../../proto/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb";
 import { LocalRateLimitSchema } from "../../../../proto/gen/envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit_pb";
+import type { TokenBucket as TokenBucketConfig } from "../../../../proto/gen/envoy/type/v3/token_bucket_pb";
 import { ConfigError } from "../../../config/config-error";
 import { durationToMs } from "../../../router/compile-route-config";
 import { fractionOf } from "../../../router/request-matcher";
@@ -35,12 +36,16 @@ export function createTokenBucket(maxTokens: number, tokensPerFill: number, fill
   };
 }
 
-export function createLocalRateLimitFilter(cfg: LocalRateLimit, path: string, stats: StatsStore): StreamFilter {
-  const tb = cfg.tokenBucket;
-  if (!cfg.statPrefix) throw new ConfigError([{ path: `${path}.stat_prefix`, message: "is required" }]);
+/** Validates Envoy's token_bucket config and builds the bucket (shared with the network filter). */
+export function compileTokenBucket(tb: TokenBucketConfig | undefined, path: string): TokenBucket {
   const fill = durationToMs(tb?.fillInterval) ?? 0;
   if (!tb || tb.maxTokens < 1 || fill < 50) throw new ConfigError([{ path: `${path}.token_bucket`, message: "max_tokens >= 1 and fill_interval >= 50ms are required" }]);
-  const bucket = createTokenBucket(tb.maxTokens, tb.tokensPerFill ?? 1, fill, Date.now());
+  return createTokenBucket(tb.maxTokens, tb.tokensPerFill ?? 1, fill, Date.now());
+}
+
+export function createLocalRateLimitFilter(cfg: LocalRateLimit, path: string, stats: StatsStore): StreamFilter {
+  if (!cfg.statPrefix) throw new ConfigError([{ path: `${path}.stat_prefix`, message: "is required" }]);
+  const bucket = compileTokenBucket(cfg.tokenBucket, path);
   // Envoy treats a missing filter_enabled / filter_enforced as 0%, for safety: the filter then only counts.
   const enabled = cfg.filterEnabled ? fractionOf(cfg.filterEnabled.defaultValue) : 0;
   const enforced = cfg.filterEnforced ? fractionOf(cfg.filterEnforced.defaultValue) : 0;
