@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file meshdash/mesh/v1/mesh.proto.
  */
 export const file_meshdash_mesh_v1_mesh: GenFile = /*@__PURE__*/
-  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0Ij8KE0xpc3RQcm94aWVzUmVzcG9uc2USKAoHcHJveGllcxgBIAMoCzIXLm1lc2hkYXNoLm1lc2gudjEuUHJveHkiyQEKBVByb3h5EgoKAmlkGAEgASgJEikKBHJvbGUYAiABKA4yGy5tZXNoZGFzaC5tZXNoLnYxLlByb3h5Um9sZRItCglsaXN0ZW5lcnMYAyADKAsyGi5tZXNoZGFzaC5tZXNoLnYxLkxpc3RlbmVyEisKCGNsdXN0ZXJzGAQgAygLMhkubWVzaGRhc2gubWVzaC52MS5DbHVzdGVyEhYKDmNvbmZpZ192ZXJzaW9uGAUgASgJEhUKDWFkbWluX2FkZHJlc3MYBiABKAkiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkqVwoJUHJveHlSb2xlEhoKFlBST1hZX1JPTEVfVU5TUEVDSUZJRUQQABIWChJQUk9YWV9ST0xFX1NJREVDQVIQARIWChJQUk9YWV9ST0xFX0dBVEVXQVkQAjJpCgtNZXNoU2VydmljZRJaCgtMaXN0UHJveGllcxIkLm1lc2hkYXNoLm1lc2gudjEuTGlzdFByb3hpZXNSZXF1ZXN0GiUubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1Jlc3BvbnNlYgZwcm90bzM");
+  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0IhUKE1dhdGNoUHJveGllc1JlcXVlc3QiPwoTTGlzdFByb3hpZXNSZXNwb25zZRIoCgdwcm94aWVzGAEgAygLMhcubWVzaGRhc2gubWVzaC52MS5Qcm94eSLaAQoHWGRzU3luYxIMCgR0eXBlGAEgASgJEioKBXN0YXRlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5TeW5jU3RhdGUSFAoMc2VudF92ZXJzaW9uGAMgASgJEhUKDWFja2VkX3ZlcnNpb24YBCABKAkSDQoFZXJyb3IYBSABKAkSFAoMbGFzdF9zZW50X21zGAYgASgDEhMKC2xhc3RfYWNrX21zGAcgASgDEhYKDmNvbnZlcmdlbmNlX21zGAggASgBEhYKDnJlc291cmNlX2NvdW50GAkgASgNIp8CCgVQcm94eRIKCgJpZBgBIAEoCRIpCgRyb2xlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5Qcm94eVJvbGUSLQoJbGlzdGVuZXJzGAMgAygLMhoubWVzaGRhc2gubWVzaC52MS5MaXN0ZW5lchIrCghjbHVzdGVycxgEIAMoCzIZLm1lc2hkYXNoLm1lc2gudjEuQ2x1c3RlchIWCg5jb25maWdfdmVyc2lvbhgFIAEoCRIVCg1hZG1pbl9hZGRyZXNzGAYgASgJEicKBHN5bmMYByADKAsyGS5tZXNoZGFzaC5tZXNoLnYxLlhkc1N5bmMSEgoKaW5fcHJvY2VzcxgIIAEoCBIXCg9jb25uZWN0ZWRfYXRfbXMYCSABKAMiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkqcQoJUHJveHlSb2xlEhoKFlBST1hZX1JPTEVfVU5TUEVDSUZJRUQQABIWChJQUk9YWV9ST0xFX1NJREVDQVIQARIWChJQUk9YWV9ST0xFX0dBVEVXQVkQAhIYChRQUk9YWV9ST0xFX1BST1hZTEVTUxADKoMBCglTeW5jU3RhdGUSGgoWU1lOQ19TVEFURV9VTlNQRUNJRklFRBAAEhUKEVNZTkNfU1RBVEVfU1lOQ0VEEAESFwoTU1lOQ19TVEFURV9OT1RfU0VOVBACEhQKEFNZTkNfU1RBVEVfU1RBTEUQAxIUChBTWU5DX1NUQVRFX0VSUk9SEAQyyQEKC01lc2hTZXJ2aWNlEloKC0xpc3RQcm94aWVzEiQubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1JlcXVlc3QaJS5tZXNoZGFzaC5tZXNoLnYxLkxpc3RQcm94aWVzUmVzcG9uc2USXgoMV2F0Y2hQcm94aWVzEiUubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXF1ZXN0GiUubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1Jlc3BvbnNlMAFiBnByb3RvMw");
 
 /**
  * @generated from message meshdash.mesh.v1.ListProxiesRequest
@@ -26,6 +26,19 @@ export type ListProxiesRequest = Message<"meshdash.mesh.v1.ListProxiesRequest"> 
  */
 export const ListProxiesRequestSchema: GenMessage<ListProxiesRequest> = /*@__PURE__*/
   messageDesc(file_meshdash_mesh_v1_mesh, 0);
+
+/**
+ * @generated from message meshdash.mesh.v1.WatchProxiesRequest
+ */
+export type WatchProxiesRequest = Message<"meshdash.mesh.v1.WatchProxiesRequest"> & {
+};
+
+/**
+ * Describes the message meshdash.mesh.v1.WatchProxiesRequest.
+ * Use `create(WatchProxiesRequestSchema)` to create a new message.
+ */
+export const WatchProxiesRequestSchema: GenMessage<WatchProxiesRequest> = /*@__PURE__*/
+  messageDesc(file_meshdash_mesh_v1_mesh, 1);
 
 /**
  * @generated from message meshdash.mesh.v1.ListProxiesResponse
@@ -42,7 +55,70 @@ export type ListProxiesResponse = Message<"meshdash.mesh.v1.ListProxiesResponse"
  * Use `create(ListProxiesResponseSchema)` to create a new message.
  */
 export const ListProxiesResponseSchema: GenMessage<ListProxiesResponse> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 1);
+  messageDesc(file_meshdash_mesh_v1_mesh, 2);
+
+/**
+ * One xDS type's sync status for one proxy, as the control plane sees it.
+ *
+ * @generated from message meshdash.mesh.v1.XdsSync
+ */
+export type XdsSync = Message<"meshdash.mesh.v1.XdsSync"> & {
+  /**
+   * LDS, RDS, CDS or EDS.
+   *
+   * @generated from field: string type = 1;
+   */
+  type: string;
+
+  /**
+   * @generated from field: meshdash.mesh.v1.SyncState state = 2;
+   */
+  state: SyncState;
+
+  /**
+   * @generated from field: string sent_version = 3;
+   */
+  sentVersion: string;
+
+  /**
+   * @generated from field: string acked_version = 4;
+   */
+  ackedVersion: string;
+
+  /**
+   * @generated from field: string error = 5;
+   */
+  error: string;
+
+  /**
+   * @generated from field: int64 last_sent_ms = 6;
+   */
+  lastSentMs: bigint;
+
+  /**
+   * @generated from field: int64 last_ack_ms = 7;
+   */
+  lastAckMs: bigint;
+
+  /**
+   * Config write to ACK for the last converged push, in ms; -1 when unknown.
+   *
+   * @generated from field: double convergence_ms = 8;
+   */
+  convergenceMs: number;
+
+  /**
+   * @generated from field: uint32 resource_count = 9;
+   */
+  resourceCount: number;
+};
+
+/**
+ * Describes the message meshdash.mesh.v1.XdsSync.
+ * Use `create(XdsSyncSchema)` to create a new message.
+ */
+export const XdsSyncSchema: GenMessage<XdsSync> = /*@__PURE__*/
+  messageDesc(file_meshdash_mesh_v1_mesh, 3);
 
 /**
  * @generated from message meshdash.mesh.v1.Proxy
@@ -81,6 +157,27 @@ export type Proxy = Message<"meshdash.mesh.v1.Proxy"> & {
    * @generated from field: string admin_address = 6;
    */
   adminAddress: string;
+
+  /**
+   * Per-type xDS status; empty when the proxy is not connected to the control plane.
+   *
+   * @generated from field: repeated meshdash.mesh.v1.XdsSync sync = 7;
+   */
+  sync: XdsSync[];
+
+  /**
+   * True for proxies running in this process (their listeners and clusters are known).
+   *
+   * @generated from field: bool in_process = 8;
+   */
+  inProcess: boolean;
+
+  /**
+   * When the proxy's xDS stream opened (ms since the epoch), 0 when not connected.
+   *
+   * @generated from field: int64 connected_at_ms = 9;
+   */
+  connectedAtMs: bigint;
 };
 
 /**
@@ -88,7 +185,7 @@ export type Proxy = Message<"meshdash.mesh.v1.Proxy"> & {
  * Use `create(ProxySchema)` to create a new message.
  */
 export const ProxySchema: GenMessage<Proxy> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 2);
+  messageDesc(file_meshdash_mesh_v1_mesh, 4);
 
 /**
  * @generated from message meshdash.mesh.v1.Listener
@@ -112,7 +209,7 @@ export type Listener = Message<"meshdash.mesh.v1.Listener"> & {
  * Use `create(ListenerSchema)` to create a new message.
  */
 export const ListenerSchema: GenMessage<Listener> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 3);
+  messageDesc(file_meshdash_mesh_v1_mesh, 5);
 
 /**
  * @generated from message meshdash.mesh.v1.Cluster
@@ -134,7 +231,7 @@ export type Cluster = Message<"meshdash.mesh.v1.Cluster"> & {
  * Use `create(ClusterSchema)` to create a new message.
  */
 export const ClusterSchema: GenMessage<Cluster> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 4);
+  messageDesc(file_meshdash_mesh_v1_mesh, 6);
 
 /**
  * @generated from enum meshdash.mesh.v1.ProxyRole
@@ -154,6 +251,13 @@ export enum ProxyRole {
    * @generated from enum value: PROXY_ROLE_GATEWAY = 2;
    */
   GATEWAY = 2,
+
+  /**
+   * A gRPC client that reads xDS itself (no sidecar).
+   *
+   * @generated from enum value: PROXY_ROLE_PROXYLESS = 3;
+   */
+  PROXYLESS = 3,
 }
 
 /**
@@ -161,6 +265,52 @@ export enum ProxyRole {
  */
 export const ProxyRoleSchema: GenEnum<ProxyRole> = /*@__PURE__*/
   enumDesc(file_meshdash_mesh_v1_mesh, 0);
+
+/**
+ * istioctl proxy-status' states.
+ *
+ * @generated from enum meshdash.mesh.v1.SyncState
+ */
+export enum SyncState {
+  /**
+   * @generated from enum value: SYNC_STATE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The last response sent was ACKed.
+   *
+   * @generated from enum value: SYNC_STATE_SYNCED = 1;
+   */
+  SYNCED = 1,
+
+  /**
+   * Subscribed, but nothing sent yet.
+   *
+   * @generated from enum value: SYNC_STATE_NOT_SENT = 2;
+   */
+  NOT_SENT = 2,
+
+  /**
+   * Sent, not ACKed yet.
+   *
+   * @generated from enum value: SYNC_STATE_STALE = 3;
+   */
+  STALE = 3,
+
+  /**
+   * NACKed; error holds the proxy's message.
+   *
+   * @generated from enum value: SYNC_STATE_ERROR = 4;
+   */
+  ERROR = 4,
+}
+
+/**
+ * Describes the enum meshdash.mesh.v1.SyncState.
+ */
+export const SyncStateSchema: GenEnum<SyncState> = /*@__PURE__*/
+  enumDesc(file_meshdash_mesh_v1_mesh, 1);
 
 /**
  * @generated from service meshdash.mesh.v1.MeshService
@@ -174,6 +324,17 @@ export const MeshService: GenService<{
   listProxies: {
     methodKind: "unary";
     input: typeof ListProxiesRequestSchema;
+    output: typeof ListProxiesResponseSchema;
+  },
+  /**
+   * WatchProxies sends the full list now and again whenever a proxy connects, disconnects, is sent
+   * config, ACKs or NACKs (istioctl proxy-status, live).
+   *
+   * @generated from rpc meshdash.mesh.v1.MeshService.WatchProxies
+   */
+  watchProxies: {
+    methodKind: "server_streaming";
+    input: typeof WatchProxiesRequestSchema;
     output: typeof ListProxiesResponseSchema;
   },
 }> = /*@__PURE__*/
