@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file meshdash/mesh/v1/mesh.proto.
  */
 export const file_meshdash_mesh_v1_mesh: GenFile = /*@__PURE__*/
-  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0IhUKE1dhdGNoUHJveGllc1JlcXVlc3QiPwoTTGlzdFByb3hpZXNSZXNwb25zZRIoCgdwcm94aWVzGAEgAygLMhcubWVzaGRhc2gubWVzaC52MS5Qcm94eSLaAQoHWGRzU3luYxIMCgR0eXBlGAEgASgJEioKBXN0YXRlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5TeW5jU3RhdGUSFAoMc2VudF92ZXJzaW9uGAMgASgJEhUKDWFja2VkX3ZlcnNpb24YBCABKAkSDQoFZXJyb3IYBSABKAkSFAoMbGFzdF9zZW50X21zGAYgASgDEhMKC2xhc3RfYWNrX21zGAcgASgDEhYKDmNvbnZlcmdlbmNlX21zGAggASgBEhYKDnJlc291cmNlX2NvdW50GAkgASgNIp8CCgVQcm94eRIKCgJpZBgBIAEoCRIpCgRyb2xlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5Qcm94eVJvbGUSLQoJbGlzdGVuZXJzGAMgAygLMhoubWVzaGRhc2gubWVzaC52MS5MaXN0ZW5lchIrCghjbHVzdGVycxgEIAMoCzIZLm1lc2hkYXNoLm1lc2gudjEuQ2x1c3RlchIWCg5jb25maWdfdmVyc2lvbhgFIAEoCRIVCg1hZG1pbl9hZGRyZXNzGAYgASgJEicKBHN5bmMYByADKAsyGS5tZXNoZGFzaC5tZXNoLnYxLlhkc1N5bmMSEgoKaW5fcHJvY2VzcxgIIAEoCBIXCg9jb25uZWN0ZWRfYXRfbXMYCSABKAMiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkqcQoJUHJveHlSb2xlEhoKFlBST1hZX1JPTEVfVU5TUEVDSUZJRUQQABIWChJQUk9YWV9ST0xFX1NJREVDQVIQARIWChJQUk9YWV9ST0xFX0dBVEVXQVkQAhIYChRQUk9YWV9ST0xFX1BST1hZTEVTUxADKoMBCglTeW5jU3RhdGUSGgoWU1lOQ19TVEFURV9VTlNQRUNJRklFRBAAEhUKEVNZTkNfU1RBVEVfU1lOQ0VEEAESFwoTU1lOQ19TVEFURV9OT1RfU0VOVBACEhQKEFNZTkNfU1RBVEVfU1RBTEUQAxIUChBTWU5DX1NUQVRFX0VSUk9SEAQyyQEKC01lc2hTZXJ2aWNlEloKC0xpc3RQcm94aWVzEiQubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1JlcXVlc3QaJS5tZXNoZGFzaC5tZXNoLnYxLkxpc3RQcm94aWVzUmVzcG9uc2USXgoMV2F0Y2hQcm94aWVzEiUubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXF1ZXN0GiUubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1Jlc3BvbnNlMAFiBnByb3RvMw");
+  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0IhUKE1dhdGNoUHJveGllc1JlcXVlc3QiQAoUV2F0Y2hQcm94aWVzUmVzcG9uc2USKAoHcHJveGllcxgBIAMoCzIXLm1lc2hkYXNoLm1lc2gudjEuUHJveHkiPwoTTGlzdFByb3hpZXNSZXNwb25zZRIoCgdwcm94aWVzGAEgAygLMhcubWVzaGRhc2gubWVzaC52MS5Qcm94eSLaAQoHWGRzU3luYxIMCgR0eXBlGAEgASgJEioKBXN0YXRlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5TeW5jU3RhdGUSFAoMc2VudF92ZXJzaW9uGAMgASgJEhUKDWFja2VkX3ZlcnNpb24YBCABKAkSDQoFZXJyb3IYBSABKAkSFAoMbGFzdF9zZW50X21zGAYgASgDEhMKC2xhc3RfYWNrX21zGAcgASgDEhYKDmNvbnZlcmdlbmNlX21zGAggASgBEhYKDnJlc291cmNlX2NvdW50GAkgASgNIp8CCgVQcm94eRIKCgJpZBgBIAEoCRIpCgRyb2xlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5Qcm94eVJvbGUSLQoJbGlzdGVuZXJzGAMgAygLMhoubWVzaGRhc2gubWVzaC52MS5MaXN0ZW5lchIrCghjbHVzdGVycxgEIAMoCzIZLm1lc2hkYXNoLm1lc2gudjEuQ2x1c3RlchIWCg5jb25maWdfdmVyc2lvbhgFIAEoCRIVCg1hZG1pbl9hZGRyZXNzGAYgASgJEicKBHN5bmMYByADKAsyGS5tZXNoZGFzaC5tZXNoLnYxLlhkc1N5bmMSEgoKaW5fcHJvY2VzcxgIIAEoCBIXCg9jb25uZWN0ZWRfYXRfbXMYCSABKAMiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkqcQoJUHJveHlSb2xlEhoKFlBST1hZX1JPTEVfVU5TUEVDSUZJRUQQABIWChJQUk9YWV9ST0xFX1NJREVDQVIQARIWChJQUk9YWV9ST0xFX0dBVEVXQVkQAhIYChRQUk9YWV9ST0xFX1BST1hZTEVTUxADKoMBCglTeW5jU3RhdGUSGgoWU1lOQ19TVEFURV9VTlNQRUNJRklFRBAAEhUKEVNZTkNfU1RBVEVfU1lOQ0VEEAESFwoTU1lOQ19TVEFURV9OT1RfU0VOVBACEhQKEFNZTkNfU1RBVEVfU1RBTEUQAxIUChBTWU5DX1NUQVRFX0VSUk9SEAQyygEKC01lc2hTZXJ2aWNlEloKC0xpc3RQcm94aWVzEiQubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1JlcXVlc3QaJS5tZXNoZGFzaC5tZXNoLnYxLkxpc3RQcm94aWVzUmVzcG9uc2USXwoMV2F0Y2hQcm94aWVzEiUubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXF1ZXN0GiYubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXNwb25zZTABYgZwcm90bzM");
 
 /**
  * @generated from message meshdash.mesh.v1.ListProxiesRequest
@@ -41,6 +41,23 @@ export const WatchProxiesRequestSchema: GenMessage<WatchProxiesRequest> = /*@__P
   messageDesc(file_meshdash_mesh_v1_mesh, 1);
 
 /**
+ * @generated from message meshdash.mesh.v1.WatchProxiesResponse
+ */
+export type WatchProxiesResponse = Message<"meshdash.mesh.v1.WatchProxiesResponse"> & {
+  /**
+   * @generated from field: repeated meshdash.mesh.v1.Proxy proxies = 1;
+   */
+  proxies: Proxy[];
+};
+
+/**
+ * Describes the message meshdash.mesh.v1.WatchProxiesResponse.
+ * Use `create(WatchProxiesResponseSchema)` to create a new message.
+ */
+export const WatchProxiesResponseSchema: GenMessage<WatchProxiesResponse> = /*@__PURE__*/
+  messageDesc(file_meshdash_mesh_v1_mesh, 2);
+
+/**
  * @generated from message meshdash.mesh.v1.ListProxiesResponse
  */
 export type ListProxiesResponse = Message<"meshdash.mesh.v1.ListProxiesResponse"> & {
@@ -55,7 +72,7 @@ export type ListProxiesResponse = Message<"meshdash.mesh.v1.ListProxiesResponse"
  * Use `create(ListProxiesResponseSchema)` to create a new message.
  */
 export const ListProxiesResponseSchema: GenMessage<ListProxiesResponse> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 2);
+  messageDesc(file_meshdash_mesh_v1_mesh, 3);
 
 /**
  * One xDS type's sync status for one proxy, as the control plane sees it.
@@ -118,7 +135,7 @@ export type XdsSync = Message<"meshdash.mesh.v1.XdsSync"> & {
  * Use `create(XdsSyncSchema)` to create a new message.
  */
 export const XdsSyncSchema: GenMessage<XdsSync> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 3);
+  messageDesc(file_meshdash_mesh_v1_mesh, 4);
 
 /**
  * @generated from message meshdash.mesh.v1.Proxy
@@ -185,7 +202,7 @@ export type Proxy = Message<"meshdash.mesh.v1.Proxy"> & {
  * Use `create(ProxySchema)` to create a new message.
  */
 export const ProxySchema: GenMessage<Proxy> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 4);
+  messageDesc(file_meshdash_mesh_v1_mesh, 5);
 
 /**
  * @generated from message meshdash.mesh.v1.Listener
@@ -209,7 +226,7 @@ export type Listener = Message<"meshdash.mesh.v1.Listener"> & {
  * Use `create(ListenerSchema)` to create a new message.
  */
 export const ListenerSchema: GenMessage<Listener> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 5);
+  messageDesc(file_meshdash_mesh_v1_mesh, 6);
 
 /**
  * @generated from message meshdash.mesh.v1.Cluster
@@ -231,7 +248,7 @@ export type Cluster = Message<"meshdash.mesh.v1.Cluster"> & {
  * Use `create(ClusterSchema)` to create a new message.
  */
 export const ClusterSchema: GenMessage<Cluster> = /*@__PURE__*/
-  messageDesc(file_meshdash_mesh_v1_mesh, 6);
+  messageDesc(file_meshdash_mesh_v1_mesh, 7);
 
 /**
  * @generated from enum meshdash.mesh.v1.ProxyRole
@@ -335,7 +352,7 @@ export const MeshService: GenService<{
   watchProxies: {
     methodKind: "server_streaming";
     input: typeof WatchProxiesRequestSchema;
-    output: typeof ListProxiesResponseSchema;
+    output: typeof WatchProxiesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_meshdash_mesh_v1_mesh, 0);
