@@ -1,0 +1,53 @@
+// Reads what a proxy told us about itself: its kind (sidecar, gateway, proxyless gRPC) and the metadata
+// our embedded proxies send (NAMESPACE, SERVICE, INBOUND_PORT, OUTBOUND_PORT, APP_PORT, GATEWAY_PORT,
+// LISTEN_HOST), parsed once into typed fields.
+
+import type { ProxyKind, ProxyNode } from "../../xds/xds-types";
+
+export interface ProxyInfo {
+  kind: ProxyKind;
+  namespace: string;
+  /** Hostname of the service a sidecar fronts. */
+  service: string | undefined;
+  inboundPort: number | undefined;
+  outboundPort: number | undefined;
+  appPort: number | undefined;
+  gatewayPort: number | undefined;
+  listenHost: string;
+}
+
+export const DEFAULT_NAMESPACE = "default";
+export const DEFAULT_LISTEN_HOST = "127.0.0.1";
+
+export function proxyKindOf(node: ProxyNode): ProxyKind {
+  if (node.metadata.GENERATOR === "grpc") return "proxyless";
+  if (node.id.startsWith("router~") || node.metadata.ROLE === "gateway") return "gateway";
+  return "sidecar";
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === "string" && v !== "") return v;
+  if (typeof v === "number") return String(v);
+  return undefined;
+}
+
+function port(v: unknown): number | undefined {
+  const s = text(v);
+  if (s === undefined || !/^\d+$/.test(s)) return undefined;
+  const n = Number(s);
+  return n > 0 && n <= 65535 ? n : undefined;
+}
+
+export function proxyInfo(node: ProxyNode): ProxyInfo {
+  const m = node.metadata;
+  return {
+    kind: proxyKindOf(node),
+    namespace: text(m.NAMESPACE) ?? DEFAULT_NAMESPACE,
+    service: text(m.SERVICE),
+    inboundPort: port(m.INBOUND_PORT),
+    outboundPort: port(m.OUTBOUND_PORT),
+    appPort: port(m.APP_PORT),
+    gatewayPort: port(m.GATEWAY_PORT),
+    listenHost: text(m.LISTEN_HOST) ?? DEFAULT_LISTEN_HOST,
+  };
+}
