@@ -37,7 +37,7 @@ import { regexOrError } from "./string-matcher";
 /** Envoy's default route timeout. */
 export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
 
-const RETRY_ON = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "reset-before-request", "envoy-ratelimited"]);
+const RETRY_ON = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "reset-before-request", "envoy-ratelimited", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable"]);
 
 export function durationToMs(d: Duration | undefined): number | undefined {
   return d ? Number(d.seconds) * 1000 + Math.round(d.nanos / 1e6) : undefined;

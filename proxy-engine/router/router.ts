@@ -62,8 +62,13 @@ function backoffMs(p: RetryPolicy, retry: number): number {
   return Math.random() * Math.min(p.maxIntervalMs, p.baseIntervalMs * 2 ** retry);
 }
 
-function retriableStatus(p: RetryPolicy, status: number): boolean {
+/** Envoy's gRPC retry conditions, keyed by the grpc-status a trailers-only response carries. */
+const GRPC_RETRY_ON: Record<string, string> = { "1": "cancelled", "4": "deadline-exceeded", "8": "resource-exhausted", "13": "internal", "14": "unavailable" };
+
+function retriableStatus(p: RetryPolicy, status: number, headers: IncomingHttpHeaders): boolean {
   const on = p.retryOn;
+  const grpc = headers["grpc-status"];
+  if (typeof grpc === "string" && grpc !== "0" && on.has(GRPC_RETRY_ON[grpc] ?? "")) return true;
   if (on.has("5xx") && status >= 500) return true;
   if (on.has("gateway-error") && (status === 502 || status === 503 || status === 504)) return true;
   if (on.has("retriable-4xx") && status === 409) return true;
@@ -219,7 +224,7 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
         const status = upRes.status;
         bumpClusterStatus(cluster, status);
         cluster.outlier?.onResponse(ep, status);
-        if (policy && retriableStatus(policy, status)) {
+        if (policy && retriableStatus(policy, status, upRes.headers)) {
           if (mayRetry()) {
             upRes.discard();
             return retryLater();

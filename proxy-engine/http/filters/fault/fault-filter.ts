@@ -14,19 +14,53 @@ import type { StreamFilter } from "../stream-filter";
 export const FAULT_FILTER = "envoy.filters.http.fault";
 export const FAULT_TYPE = HTTPFaultSchema.typeName;
 
-export function createFaultFilter(cfg: HTTPFault, path: string, stats: StatsStore, statPrefix: string): StreamFilter {
+interface CompiledFault {
+  delayMs: number | undefined;
+  headerDelay: boolean;
+  delayP: number;
+  abortStatus: number | undefined;
+  headerAbort: boolean;
+  abortP: number;
+  conditions: RequestPredicate[];
+  upstreamCluster: string;
+}
+
+function compileFault(cfg: HTTPFault, path: string): CompiledFault {
   const delay = cfg.delay;
   const abort = cfg.abort;
-  const delayMs = delay?.faultDelaySecifier.case === "fixedDelay" ? durationToMs(delay.faultDelaySecifier.value) : undefined;
-  const headerDelay = delay?.faultDelaySecifier.case === "headerDelay";
-  const delayP = fractionOf(delay?.percentage);
   const et = abort?.errorType;
   if (et?.case === "grpcStatus") throw new ConfigError([{ path: `${path}.abort.grpc_status`, message: "gRPC aborts are not supported yet; use http_status" }]);
   const abortStatus = et?.case === "httpStatus" ? et.value : undefined;
   if (abortStatus !== undefined && (abortStatus < 200 || abortStatus > 599)) throw new ConfigError([{ path: `${path}.abort.http_status`, message: `must be in [200, 599], got ${abortStatus}` }]);
-  const headerAbort = et?.case === "headerAbort";
-  const abortP = fractionOf(abort?.percentage);
-  const conditions: RequestPredicate[] = cfg.headers.map((h, i) => compileHeaderMatcher(h, `${path}.headers[${i}]`));
+  return {
+    delayMs: delay?.faultDelaySecifier.case === "fixedDelay" ? durationToMs(delay.faultDelaySecifier.value) : undefined,
+    headerDelay: delay?.faultDelaySecifier.case === "headerDelay",
+    delayP: fractionOf(delay?.percentage),
+    abortStatus,
+    headerAbort: et?.case === "headerAbort",
+    abortP: fractionOf(abort?.percentage),
+    conditions: cfg.headers.map((h, i) => compileHeaderMatcher(h, `${path}.headers[${i}]`)),
+    upstreamCluster: cfg.upstreamCluster,
+  };
+}
+
+/** A route's typed_per_filter_config fault (how Istio writes a VirtualService's fault), compiled once per config. */
+const perRoute = new WeakMap<object, CompiledFault | null>();
+function routeFault(m: object): CompiledFault | null {
+  let f = perRoute.get(m);
+  if (f === undefined) {
+    try {
+      f = compileFault(m as HTTPFault, "typed_per_filter_config");
+    } catch {
+      f = null;
+    }
+    perRoute.set(m, f);
+  }
+  return f;
+}
+
+export function createFaultFilter(cfg: HTTPFault, path: string, stats: StatsStore, statPrefix: string): StreamFilter {
+  const base = compileFault(cfg, path);
   const maxActive = cfg.maxActiveFaults ?? Infinity;
   let active = 0;
   const injectedDelays = stats.counter(`http.${statPrefix}.fault.delays_injected`);
@@ -36,13 +70,17 @@ export function createFaultFilter(cfg: HTTPFault, path: string, stats: StatsStor
   return {
     name: FAULT_FILTER,
     afterRoute(ctx) {
+      // A route's own fault config replaces the filter's (Envoy's per-route override).
+      const override = ctx.s.route?.perFilterConfig.get(FAULT_FILTER);
+      const f = override ? routeFault(override) : base;
+      if (!f) return "continue";
       const h = ctx.input.headers;
-      if (cfg.upstreamCluster && ctx.s.route?.action.kind === "forward" && ctx.s.route.action.target.kind === "cluster" && ctx.s.route.action.target.name !== cfg.upstreamCluster) return "continue";
-      if (!conditions.every((c) => c(ctx.input))) return "continue";
-      const abortCode = headerAbort ? Number(h["x-envoy-fault-abort-request"]) || undefined : abortStatus;
-      const wantAbort = abortCode !== undefined && Math.random() < abortP;
-      const d = headerDelay ? Number(h["x-envoy-fault-delay-request"]) || undefined : delayMs;
-      const wantDelay = d !== undefined && d > 0 && Math.random() < delayP;
+      if (f.upstreamCluster && ctx.s.route?.action.kind === "forward" && ctx.s.route.action.target.kind === "cluster" && ctx.s.route.action.target.name !== f.upstreamCluster) return "continue";
+      if (!f.conditions.every((c) => c(ctx.input))) return "continue";
+      const abortCode = f.headerAbort ? Number(h["x-envoy-fault-abort-request"]) || undefined : f.abortStatus;
+      const wantAbort = abortCode !== undefined && Math.random() < f.abortP;
+      const d = f.headerDelay ? Number(h["x-envoy-fault-delay-request"]) || undefined : f.delayMs;
+      const wantDelay = d !== undefined && d > 0 && Math.random() < f.delayP;
       if (!wantAbort && !wantDelay) return "continue";
       if (active >= maxActive) {
         overflow.value++;
