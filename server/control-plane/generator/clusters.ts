@@ -12,7 +12,7 @@ import type { OutlierDetectionSchema } from "../../../proto/gen/envoy/config/clu
 import type { PortProtocol, Service, ServicePort } from "../registry/registry-types";
 import type { ConnectionPoolSettings, DestinationRule, OutlierDetection, TrafficPolicy } from "../rules/istio-types";
 import { inboundClusterName, outboundClusterName } from "../rules/resolve-host";
-import { durationFromMs, istioDuration } from "./duration";
+import { durationFromMs, istioDuration } from "./proto-duration";
 import { lbFields, policyFor } from "./traffic-policy";
 
 export const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";

@@ -17,6 +17,7 @@ import type { VirtualService } from "../rules/istio-types";
 import { bookinfoRules, bookinfoServices, gatewayNode, gen, HOSTS, sidecarNode } from "./bookinfo-fixture";
 import { createGenerator } from "./generator";
 import { buildPushContext, type PushContext } from "./push-context";
+import { ISTIO_DEFAULT_RETRY_ON } from "./route-policies";
 
 interface Reply {
   status: number;
@@ -87,6 +88,7 @@ const gatewayRules: VirtualService = {
           { destination: { host: "reviews", subset: "v2" }, weight: 100 },
         ],
       },
+      { name: "delay", match: [{ uri: { prefix: "/slow" } }], fault: { delay: { fixedDelay: "50ms", percentage: { value: 100 } } }, route: [{ destination: { host: "productpage" } }] },
       { match: [{ uri: { exact: "/teapot" } }], directResponse: { status: 418, body: { string: "teapot" } } },
       { route: [{ destination: { host: "productpage" } }] },
     ],
@@ -104,8 +106,15 @@ describe("generated config on the real proxy engine", () => {
   beforeAll(async () => {
     const names = ["productpage-v1", "details-v1", "reviews-v1", "reviews-v2", "reviews-v3", "ratings-v1"];
     const ports = new Map<string, number>();
+    const flaky = new Set<string>();
     for (const n of names) {
       const s = await listen((req, res) => {
+        // /flaky/*: 503 the first time a path is seen, 200 afterwards (exercises the default retry policy).
+        if (req.url?.startsWith("/flaky/") && !flaky.has(req.url)) {
+          flaky.add(req.url);
+          res.writeHead(503).end("try again");
+          return;
+        }
         res.writeHead(200, { "content-type": "text/plain", "x-upstream": n });
         res.end(`${n} ${req.url}`);
       });
@@ -166,23 +175,29 @@ describe("generated config on the real proxy engine", () => {
     expect(await request(inboundPort, "/in", { host: "whatever" })).toMatchObject({ status: 200, body: "productpage-v1 /in" });
   });
 
-  // Engine gap: Istio's default retry_on includes gRPC's "unavailable" and "cancelled", which the engine
-  // refuses; the generator drops them by default (GeneratorOptions.envoyRetryOn). Unfiltered, the engine
-  // rejects the routes. When this starts failing, the engine accepts them and the filter can go.
-  it("shows why retry conditions are filtered: the engine rejects Istio's unfiltered default", async () => {
-    const raw = createGenerator(() => ctx, { envoyRetryOn: null });
-    const p = createProxy({ id: "raw", role: "gateway", bootstrap: create(BootstrapSchema, {}) });
-    const err = await applyGenerated(p, raw, gatewayNode({ GATEWAY_PORT: String(await freePort()) })).catch((e: Error) => e);
-    expect(String(err)).toContain('unknown retry condition "unavailable"');
-    await p.stop(0);
+  it("accepts Istio's default retry_on unfiltered (gRPC conditions included) and retries a 503", async () => {
+    // beforeAll applied these routes to both proxies; check they carry the whole default.
+    const g = createGenerator(() => ctx);
+    const gw = gen(g, gatewayNode({ GATEWAY_PORT: String(gatewayPort) }), "route", RouteConfigurationSchema)[0]!;
+    const sc = gen(g, sidecarNode(), "route", RouteConfigurationSchema)[0]!;
+    const policies = [...gw.virtualHosts, ...sc.virtualHosts].flatMap((v) => v.routes).flatMap((r) => (r.action.case === "route" && r.action.value.retryPolicy ? [r.action.value.retryPolicy] : []));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) expect(p).toMatchObject({ retryOn: ISTIO_DEFAULT_RETRY_ON, numRetries: 2, retriableStatusCodes: [503] });
+    expect(ISTIO_DEFAULT_RETRY_ON.split(",")).toEqual(expect.arrayContaining(["unavailable", "cancelled"]));
+    expect(await request(gatewayPort, "/flaky/gw")).toMatchObject({ status: 200, body: "productpage-v1 /flaky/gw" });
+    expect(await request(outboundPort, "/flaky/sc", { host: "details" })).toMatchObject({ status: 200, body: "details-v1 /flaky/sc" });
   });
 
-  // Engine gap: the fault filter reads only its own filter-level config, not the route's
-  // typed_per_filter_config where Istio (and this generator) put a VirtualService's fault. This test
-  // documents the gap and will start failing (flip it to `it`) once the engine honours per-route faults.
-  it.fails("returns the configured fault abort status through the gateway", async () => {
+  it("returns the configured fault abort status through the gateway", async () => {
     const r = await request(gatewayPort, "/ratings");
-    // Today the request reaches ratings-v1 with 200: the abort is never injected.
     expect(r.status).toBe(418);
+  });
+
+  it("delays requests by the configured fixed delay through the gateway", async () => {
+    const start = performance.now();
+    const r = await request(gatewayPort, "/slow");
+    // Lower bound only (with slack for timer granularity); never an upper bound.
+    expect(performance.now() - start).toBeGreaterThanOrEqual(45);
+    expect(r).toMatchObject({ status: 200, body: "productpage-v1 /slow" });
   });
 });

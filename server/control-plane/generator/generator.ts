@@ -17,19 +17,6 @@ import { proxyInfo, type ProxyInfo } from "./proxy-info";
 import type { PushContext } from "./push-context";
 import { gatewayRouteConfig, gatewayRouteName, outboundRouteConfig, OUTBOUND_ROUTE, parseTarget, proxylessRouteConfig } from "./route-configs";
 
-/** The retry_on conditions proxy-engine's route compiler accepts today (router/compile-route-config.ts). */
-export const ENGINE_RETRY_ON: ReadonlySet<string> = new Set(["5xx", "gateway-error", "reset", "connect-failure", "retriable-4xx", "refused-stream", "retriable-status-codes", "reset-before-request", "envoy-ratelimited"]);
-
-export interface GeneratorOptions {
-  /**
-   * retry_on conditions sidecars and gateways accept; others are dropped from their routes, since one
-   * unknown condition makes the engine reject the whole route configuration. Default ENGINE_RETRY_ON
-   * (Istio's default list includes gRPC's "unavailable" and "cancelled", which the engine refuses).
-   * null sends Istio's conditions unfiltered. Proxyless clients always get them unfiltered.
-   */
-  envoyRetryOn?: ReadonlySet<string> | null;
-}
-
 interface ResourceSet {
   list: GeneratedResource[];
   byName: Map<string, GeneratedResource>;
@@ -75,8 +62,7 @@ function memo<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   return v;
 }
 
-export function createGenerator(getContext: () => PushContext, options: GeneratorOptions = {}): XdsGenerator {
-  const retryOn = options.envoyRetryOn === undefined ? ENGINE_RETRY_ON : options.envoyRetryOn;
+export function createGenerator(getContext: () => PushContext): XdsGenerator {
   const caches = new WeakMap<PushContext, PushCache>();
 
   function cacheOf(ctx: PushContext): PushCache {
@@ -149,7 +135,7 @@ export function createGenerator(getContext: () => PushContext, options: Generato
   }
 
   function gatewayRoutes(ctx: PushContext, c: PushCache, port: number): GeneratedResource {
-    return memo(c.gatewayRoutes, port, () => packed(RouteConfigurationSchema, gatewayRouteName(port), gatewayRouteConfig(ctx, port, retryOn)));
+    return memo(c.gatewayRoutes, port, () => packed(RouteConfigurationSchema, gatewayRouteName(port), gatewayRouteConfig(ctx, port)));
   }
 
   function rds(ctx: PushContext, c: PushCache, info: ProxyInfo, names: readonly string[]): GeneratedResource[] {
@@ -168,7 +154,7 @@ export function createGenerator(getContext: () => PushContext, options: Generato
         return m ? gatewayRoutes(ctx, c, Number(m[1])) : undefined;
       });
     }
-    const outbound = memo(c.outboundRoutes, info.namespace, () => packed(RouteConfigurationSchema, OUTBOUND_ROUTE, outboundRouteConfig(ctx, info.namespace, retryOn)));
+    const outbound = memo(c.outboundRoutes, info.namespace, () => packed(RouteConfigurationSchema, OUTBOUND_ROUTE, outboundRouteConfig(ctx, info.namespace)));
     return names.length === 0 || names.includes(OUTBOUND_ROUTE) ? [outbound] : [];
   }
 

@@ -7,7 +7,7 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import { RedirectAction_RedirectResponseCode as RedirectCode, RouteAction_HashPolicySchema, RouteSchema, type RouteAction_HashPolicy, type Route, type RouteActionSchema } from "../../../proto/gen/envoy/config/route/v3/route_components_pb";
 import type { HttpRoute, HttpRouteDestination, VirtualService } from "../rules/istio-types";
 import { outboundClusterName, resolveHost } from "../rules/resolve-host";
-import { durationFromMs, istioDuration } from "./duration";
+import { durationFromMs, istioDuration } from "./proto-duration";
 import type { PushContext } from "./push-context";
 import { faultConfig, FAULT_FILTER, headerEdits, retryPolicy } from "./route-policies";
 import { translateMatches, type TranslatedMatch } from "./route-match";
@@ -19,8 +19,6 @@ export interface RouteOptions {
   host?: string;
   port?: number;
   proxyless: boolean;
-  /** retry_on conditions the data plane accepts; null keeps every condition. */
-  retryOn: ReadonlySet<string> | null;
 }
 
 const REDIRECT_CODES: Record<number, RedirectCode> = { 301: RedirectCode.MOVED_PERMANENTLY, 302: RedirectCode.FOUND, 303: RedirectCode.SEE_OTHER, 307: RedirectCode.TEMPORARY_REDIRECT, 308: RedirectCode.PERMANENT_REDIRECT };
@@ -86,7 +84,7 @@ function forwardAction(dests: ResolvedDestination[], http: HttpRoute, m: Transla
   const timeout = istioDuration(http.timeout);
   action.timeout = timeout ?? durationFromMs(0);
   if (timeout && opts.proxyless) action.maxStreamDuration = { maxStreamDuration: timeout };
-  const retry = retryPolicy(http.retries, opts.proxyless ? null : opts.retryOn);
+  const retry = retryPolicy(http.retries);
   if (retry) action.retryPolicy = retry;
   const hash = commonHash(dests);
   if (hash) action.hashPolicy = [hash];
@@ -154,7 +152,7 @@ export function translateVirtualServices(list: readonly VirtualService[], opts: 
 /** The route used when no VirtualService applies: everything to outbound|PORT||HOST. */
 export function defaultRoute(host: string, port: number, opts: RouteOptions): Route {
   const hash = hashPolicyOf(policyFor(opts.ctx.index.drByHost.get(host), "")?.loadBalancer);
-  const retry = retryPolicy(undefined, opts.proxyless ? null : opts.retryOn);
+  const retry = retryPolicy(undefined);
   return create(RouteSchema, {
     name: "default",
     match: { pathSpecifier: { case: "prefix", value: "/" } },

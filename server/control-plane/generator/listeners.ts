@@ -10,7 +10,7 @@ import { RouterSchema } from "../../../proto/gen/envoy/extensions/filters/http/r
 import { HTTPFaultSchema } from "../../../proto/gen/envoy/extensions/filters/http/fault/v3/fault_pb";
 import { inboundClusterName } from "../rules/resolve-host";
 import { ADS_SOURCE } from "./clusters";
-import { durationFromMs } from "./duration";
+import { durationFromMs } from "./proto-duration";
 import { FAULT_FILTER } from "./route-policies";
 import { gatewayRouteName, OUTBOUND_ROUTE } from "./route-configs";
 

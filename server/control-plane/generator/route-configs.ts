@@ -26,7 +26,7 @@ export function serviceDomains(svc: Service, port: number, proxyNamespace: strin
 }
 
 /** The sidecars' outbound routes for proxies in `namespace`; TCP ports have no HTTP routes. */
-export function outboundRouteConfig(ctx: PushContext, namespace: string, retryOn: ReadonlySet<string> | null): RouteConfiguration {
+export function outboundRouteConfig(ctx: PushContext, namespace: string): RouteConfiguration {
   const seen = new Set<string>();
   const virtualHosts: VirtualHost[] = [];
   for (const svc of ctx.index.services) {
@@ -36,7 +36,7 @@ export function outboundRouteConfig(ctx: PushContext, namespace: string, retryOn
       const domains = serviceDomains(svc, p.port, namespace).filter((d) => !seen.has(d));
       if (domains.length === 0) continue;
       for (const d of domains) seen.add(d);
-      const opts: RouteOptions = { ctx, host: svc.hostname, port: p.port, proxyless: false, retryOn };
+      const opts: RouteOptions = { ctx, host: svc.hostname, port: p.port, proxyless: false };
       const routes = vsList.length ? translateVirtualServices(vsList, opts) : [defaultRoute(svc.hostname, p.port, opts)];
       virtualHosts.push(create(VirtualHostSchema, { name: `${svc.hostname}:${p.port}`, domains, routes }));
     }
@@ -45,10 +45,10 @@ export function outboundRouteConfig(ctx: PushContext, namespace: string, retryOn
 }
 
 /** The gateway's routes on one port: one virtual host per gateway-bound VirtualService host. */
-export function gatewayRouteConfig(ctx: PushContext, port: number, retryOn: ReadonlySet<string> | null): RouteConfiguration {
+export function gatewayRouteConfig(ctx: PushContext, port: number): RouteConfiguration {
   const virtualHosts: VirtualHost[] = [];
   for (const [host, list] of ctx.index.gatewayVsByHost) {
-    const routes = translateVirtualServices(list, { ctx, proxyless: false, retryOn });
+    const routes = translateVirtualServices(list, { ctx, proxyless: false });
     const domains = host === "*" ? ["*"] : [host, `${host}:*`];
     virtualHosts.push(create(VirtualHostSchema, { name: `${host}:${port}`, domains, routes }));
   }
@@ -75,7 +75,7 @@ export function parseTarget(ctx: PushContext, name: string, namespace: string): 
 export function proxylessRouteConfig(ctx: PushContext, name: string, namespace: string): RouteConfiguration | undefined {
   const t = parseTarget(ctx, name, namespace);
   if (!t) return undefined;
-  const opts: RouteOptions = { ctx, host: t.host, port: t.port, proxyless: true, retryOn: null };
+  const opts: RouteOptions = { ctx, host: t.host, port: t.port, proxyless: true };
   const vsList = meshVirtualServices(ctx, t.host);
   const routes = vsList.length ? translateVirtualServices(vsList, opts) : [];
   if (!routes.some(isCatchAll)) routes.push(defaultRoute(t.host, t.port, opts));

@@ -9,7 +9,7 @@ import type { RetryPolicySchema } from "../../../proto/gen/envoy/config/route/v3
 import { HTTPFaultSchema } from "../../../proto/gen/envoy/extensions/filters/http/fault/v3/fault_pb";
 import { FractionalPercent_DenominatorType, type FractionalPercentSchema } from "../../../proto/gen/envoy/type/v3/percent_pb";
 import type { HeaderOperations, HttpFaultInjection, HttpRetry, Percent } from "../rules/istio-types";
-import { istioDuration } from "./duration";
+import { istioDuration } from "./proto-duration";
 
 export const FAULT_FILTER = "envoy.filters.http.fault";
 /** Istio's default retry_on for HTTP routes. */
@@ -46,11 +46,8 @@ export function faultConfig(f: HttpFaultInjection): Any {
   return anyPack(HTTPFaultSchema, msg);
 }
 
-/**
- * The route retry policy. `allowed` (when given) drops retry_on conditions the data plane does not
- * accept; see GeneratorOptions.envoyRetryOn.
- */
-export function retryPolicy(r: HttpRetry | undefined, allowed: ReadonlySet<string> | null): MessageInitShape<typeof RetryPolicySchema> | undefined {
+/** The route retry policy: the same for sidecars, gateways and proxyless clients, as in Istio. */
+export function retryPolicy(r: HttpRetry | undefined): MessageInitShape<typeof RetryPolicySchema> | undefined {
   if (r && r.attempts <= 0) return undefined;
   const conditions: string[] = [];
   const codes: number[] = [];
@@ -62,9 +59,8 @@ export function retryPolicy(r: HttpRetry | undefined, allowed: ReadonlySet<strin
   }
   if (!r?.retryOn) codes.push(503);
   if (codes.length && !conditions.includes("retriable-status-codes")) conditions.push("retriable-status-codes");
-  const kept = allowed ? conditions.filter((c) => allowed.has(c)) : conditions;
   return {
-    retryOn: kept.join(","),
+    retryOn: conditions.join(","),
     numRetries: r?.attempts ?? ISTIO_DEFAULT_ATTEMPTS,
     perTryTimeout: istioDuration(r?.perTryTimeout),
     retriableStatusCodes: codes,

@@ -5,7 +5,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Cluster_LbPolicy, type ClusterSchema } from "../../../proto/gen/envoy/config/cluster/v3/cluster_pb";
 import { RouteAction_HashPolicySchema, type RouteAction_HashPolicy } from "../../../proto/gen/envoy/config/route/v3/route_components_pb";
 import type { DestinationRule, LoadBalancerSettings, TrafficPolicy } from "../rules/istio-types";
-import { istioDuration } from "./duration";
+import { istioDuration } from "./proto-duration";
 
 /** A subset's policy overrides the top-level one field by field (loadBalancer, connectionPool, outlierDetection). */
 export function mergeTrafficPolicy(top: TrafficPolicy | undefined, subset: TrafficPolicy | undefined): TrafficPolicy | undefined {
