@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   console.log(`meshdash ready`);
   console.log(`  dashboard  ${url}  (pages, Connect, gRPC h2c)`);
   console.log(`  ingress    http://${runtime.ingressAddress() ?? "-"}`);
+  console.log(`  xds        ${runtime.xdsAddress()}  (ADS gRPC: envoy.service.discovery.v3.AggregatedDiscoveryService)`);
   for (const p of runtime.proxies) if (p.adminAddress()) console.log(`  admin      http://${p.adminAddress()}  (${p.id})`);
   console.log(`  open ${url}/tap to watch live traffic`);
   if (!isLoopback(host)) {

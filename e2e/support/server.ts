@@ -2,6 +2,8 @@
 // prints. The caller stops it with SIGTERM and can check that it exits 0 in time.
 
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: "0", INGRESS_PORT: "0", ADMIN_PORT: "0", NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, PORT: "0", INGRESS_PORT: "0", ADMIN_PORT: "0", XDS_PORT: "0", MESHDASH_DATA_DIR: mkdtempSync(path.join(tmpdir(), "meshdash-e2e-")), NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

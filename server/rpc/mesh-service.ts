@@ -1,25 +1,106 @@
-// MeshService: what this process runs right now (proxies, their bound listeners, clusters and endpoints).
+// MeshService: every proxy the control plane knows — the ones running in this process (listeners,
+// clusters, endpoints) and any xDS client connected to the ADS server (grpc-js, real Envoys) — with
+// per-type sync status as istioctl proxy-status shows it; WatchProxies streams it live.
 
 import type { ServiceImpl } from "@connectrpc/connect";
-import { MeshService, ProxyRole } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { MeshService, ProxyRole, SyncState, type Proxy as ProxyMsg } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import type { Proxy } from "../../proxy-engine";
+import type { AdsServer } from "../xds/ads-server";
+import { XDS_SHORT, type ProxyKind, type ProxyStatus, type SyncState as State } from "../xds/xds-types";
 
-export function createMeshService(deps: { proxies(): readonly Proxy[] }): ServiceImpl<typeof MeshService> {
+type Plain<T> = Omit<T, "$typeName">;
+
+const STATE: Record<State, SyncState> = { SYNCED: SyncState.SYNCED, NOT_SENT: SyncState.NOT_SENT, STALE: SyncState.STALE, ERROR: SyncState.ERROR };
+const ROLE: Record<ProxyKind, ProxyRole> = { sidecar: ProxyRole.SIDECAR, gateway: ProxyRole.GATEWAY, proxyless: ProxyRole.PROXYLESS };
+/** Status streams send at most this often, however busy the ADS server is. */
+const WATCH_INTERVAL_MS = 250;
+
+export interface MeshServiceDeps {
+  proxies(): readonly Proxy[];
+  ads(): AdsServer | undefined;
+  stopping: AbortSignal;
+}
+
+function syncOf(s: ProxyStatus | undefined): Plain<ProxyMsg>["sync"] {
+  return (s?.types ?? []).map((t) => ({
+    $typeName: "meshdash.mesh.v1.XdsSync",
+    type: XDS_SHORT[t.type],
+    state: STATE[t.state],
+    sentVersion: t.sentVersion,
+    ackedVersion: t.ackedVersion,
+    error: t.error,
+    lastSentMs: BigInt(t.lastSentAt),
+    lastAckMs: BigInt(t.lastAckAt),
+    convergenceMs: t.convergenceMs,
+    resourceCount: t.resourceCount,
+  }));
+}
+
+export function listProxies(deps: MeshServiceDeps): Plain<ProxyMsg>[] {
+  const statuses = new Map((deps.ads()?.status() ?? []).map((s) => [s.node.id, s]));
+  const local = deps.proxies().map((p): Plain<ProxyMsg> => {
+    const config = p.config();
+    const status = statuses.get(p.id);
+    statuses.delete(p.id);
+    return {
+      id: p.id,
+      role: p.role === "gateway" ? ProxyRole.GATEWAY : ProxyRole.SIDECAR,
+      configVersion: config.version,
+      adminAddress: p.adminAddress() ?? "",
+      listeners: p.listeners().map((l) => ({ $typeName: "meshdash.mesh.v1.Listener", ...l })),
+      clusters: [...config.clusters.values()].map((c) => ({ $typeName: "meshdash.mesh.v1.Cluster", name: c.name, endpoints: c.endpoints.map((e) => e.address) })),
+      sync: syncOf(status),
+      inProcess: true,
+      connectedAtMs: BigInt(status?.connectedAt ?? 0),
+    };
+  });
+  const remote = [...statuses.values()].map(
+    (s): Plain<ProxyMsg> => ({
+      id: s.node.id,
+      role: ROLE[s.kind],
+      configVersion: s.types.map((t) => `${XDS_SHORT[t.type].toLowerCase()}=${t.ackedVersion || "-"}`).join(" "),
+      adminAddress: "",
+      listeners: [],
+      clusters: [],
+      sync: syncOf(s),
+      inProcess: false,
+      connectedAtMs: BigInt(s.connectedAt),
+    }),
+  );
+  return [...local, ...remote].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function createMeshService(deps: MeshServiceDeps): ServiceImpl<typeof MeshService> {
   return {
-    listProxies() {
-      return {
-        proxies: deps.proxies().map((p) => {
-          const config = p.config();
-          return {
-            id: p.id,
-            role: p.role === "gateway" ? ProxyRole.GATEWAY : ProxyRole.SIDECAR,
-            configVersion: config.version,
-            adminAddress: p.adminAddress() ?? "",
-            listeners: p.listeners(),
-            clusters: [...config.clusters.values()].map((c) => ({ name: c.name, endpoints: c.endpoints.map((e) => e.address) })),
-          };
-        }),
-      };
+    listProxies: () => ({ proxies: listProxies(deps) }),
+    async *watchProxies(_req, ctx) {
+      const signal = AbortSignal.any([ctx.signal, deps.stopping]);
+      let changed = true;
+      let wake: (() => void) | undefined;
+      const off = deps.ads()?.onStatus(() => {
+        changed = true;
+        wake?.();
+      });
+      try {
+        while (!signal.aborted) {
+          if (changed) {
+            changed = false;
+            yield { proxies: listProxies(deps) };
+          }
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, WATCH_INTERVAL_MS);
+            wake = () => {
+              clearTimeout(t);
+              // Coalesce bursts: a push touches every proxy within a few ms.
+              setTimeout(resolve, WATCH_INTERVAL_MS);
+              wake = undefined;
+            };
+            signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+        }
+      } finally {
+        off?.();
+      }
     },
   };
 }

@@ -2,16 +2,23 @@
 // gRPC and gRPC-Web (h2c, for CLIs) by the same handler.
 
 import type { ConnectRouter } from "@connectrpc/connect";
+import { ConfigService } from "../../proto/gen/meshdash/config/v1/config_pb";
 import { MeshService } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { Runtime } from "../runtime/runtime";
+import { createConfigService } from "./config-service";
 import { createMeshService } from "./mesh-service";
+import { createRegistryService } from "./registry-service";
 import { createTapService } from "./tap-service";
 
 export function registerRoutes(runtime: Runtime) {
   const proxies = () => runtime.proxies;
+  const controlPlane = () => runtime.controlPlane;
   return (router: ConnectRouter) => {
     router.service(TapService, createTapService({ proxies, stopping: runtime.stopping }));
-    router.service(MeshService, createMeshService({ proxies }));
+    router.service(MeshService, createMeshService({ proxies, ads: () => runtime.controlPlane.ads, stopping: runtime.stopping }));
+    router.service(ConfigService, createConfigService({ controlPlane }));
+    router.service(RegistryService, createRegistryService({ registry: () => runtime.controlPlane.registry }));
   };
 }

@@ -6,7 +6,7 @@ import { Code, ConnectError, createClient, type Transport } from "@connectrpc/co
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MatchSchema, TapService, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
-import { MeshService } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import { startTestServer, type TestServer } from "../test-util/test-server";
 
 let server: TestServer;
@@ -42,22 +42,30 @@ async function collect(transport: Transport, prefix: string, limit: number, n: n
 }
 
 describe("TapService", () => {
-  it("streams tap events to a Connect client over HTTP/1.1 and ends at the limit", async () => {
+  it("streams tap events to a Connect client over HTTP/1.1 from every proxy a request crosses, and ends at the limit", async () => {
     const transport = createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" });
-    const prefix = `/productpage/connect-${Date.now()}`;
+    const prefix = `/details/connect-${Date.now()}`;
     const client = createClient(TapService, transport);
     const events: TapEvent[] = [];
     const done = (async () => {
       for await (const e of client.observe({ limit: 2, match: pathPrefix(prefix) })) events.push(e);
     })();
-    while (server.runtime.proxies[0]!.taps.active.length === 0) await new Promise((r) => setTimeout(r, 5));
-    for (let i = 0; i < 3; i++) await fetch(`${server.ingressUrl}${prefix}/${i}`).then((r) => r.text());
-    await done; // the stream ends by itself once 2 requests were tapped
-    expect(events.map((e) => e.event.case)).toEqual(["requestInit", "responseInit", "responseEnd", "requestInit", "responseInit", "responseEnd"]);
-    const init = events[0]!;
+    const gateway = server.runtime.proxies[0]!;
+    while (gateway.taps.active.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await fetch(`${server.ingressUrl}${prefix}/0`).then((r) => r.text());
+    await done; // the stream ends by itself once 2 streams were tapped: the gateway's and the details sidecar's
+    const byProxy = new Map<string, TapEvent[]>();
+    for (const e of events) byProxy.set(e.routeContext!.proxy, [...(byProxy.get(e.routeContext!.proxy) ?? []), e]);
+    expect(byProxy.size).toBe(2);
+    const atGateway = byProxy.get(gateway.id)!;
+    expect(atGateway.map((e) => e.event.case)).toEqual(["requestInit", "responseInit", "responseEnd"]);
+    const init = atGateway[0]!;
     expect(init.event.case === "requestInit" && init.event.value.path).toBe(`${prefix}/0`);
-    expect(init.routeContext?.cluster).toBe("outbound|9080||productpage.default.svc.cluster.local");
-    expect(server.runtime.proxies[0]!.taps.active).toHaveLength(0);
+    expect(init.routeContext?.cluster).toBe("outbound|9080||details.default.svc.cluster.local");
+    const [sidecar] = [...byProxy.keys()].filter((id) => id !== gateway.id);
+    expect(sidecar).toMatch(/^sidecar~127\.0\.0\.1~details-v1-\d\.default~/);
+    expect(byProxy.get(sidecar!)![0]!.routeContext?.cluster).toMatch(/^inbound\|\d+\|\|details\.default\.svc\.cluster\.local$/);
+    expect(gateway.taps.active).toHaveLength(0);
   });
 
   it("streams the same events over gRPC on h2c, on the same port", async () => {
@@ -105,12 +113,18 @@ describe("TapService", () => {
 });
 
 describe("MeshService", () => {
-  it("lists the ingress proxy with its bound listener and demo clusters", async () => {
+  it("lists the gateway and every sidecar with listeners, clusters and SYNCED xDS status", async () => {
     const client = createClient(MeshService, createGrpcTransport({ baseUrl: server.baseUrl }));
     const { proxies } = await client.listProxies({});
-    expect(proxies).toHaveLength(1);
-    expect(proxies[0]!.listeners[0]!.address).toBe(server.ingressUrl.slice("http://".length));
-    expect(proxies[0]!.clusters.map((c) => c.name)).toContain("outbound|9080||reviews.default.svc.cluster.local");
-    expect(proxies[0]!.clusters.find((c) => c.name.includes("reviews"))!.endpoints).toHaveLength(3);
+    expect(proxies).toHaveLength(10);
+    const gateway = proxies.find((p) => p.role === ProxyRole.GATEWAY)!;
+    expect(gateway.listeners[0]!.address).toBe(server.ingressUrl.slice("http://".length));
+    expect(gateway.clusters.map((c) => c.name)).toContain("outbound|9080||reviews.default.svc.cluster.local");
+    expect(gateway.clusters.find((c) => c.name === "outbound|9080||reviews.default.svc.cluster.local")!.endpoints).toHaveLength(3);
+    expect(gateway.clusters.find((c) => c.name === "outbound|9080|v2|reviews.default.svc.cluster.local")!.endpoints).toHaveLength(1);
+    for (const p of proxies) {
+      expect(p.inProcess).toBe(true);
+      expect(p.sync.map((s) => `${s.type}:${SyncState[s.state]}`).sort()).toEqual(["CDS:SYNCED", "EDS:SYNCED", "LDS:SYNCED", "RDS:SYNCED"]);
+    }
   });
 });

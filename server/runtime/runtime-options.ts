@@ -1,14 +1,23 @@
 // Runtime options, read from the environment once by main.ts (and set directly by tests).
 
 export interface RuntimeOptions {
-  /** Interface the ingress listener and admin API bind to. */
+  /** Interface the ingress listener, admin API and xDS server bind to. */
   host: string;
   ingressPort: number;
   adminPort: number;
+  /** ADS gRPC server port (Istio's 15010). */
+  xdsPort: number;
+  /** Folder of the durable config store (config.db). */
+  dataDir: string;
+  /** ServiceEntry YAML file or folder to watch, added to the registry. */
+  registryFile: string | undefined;
   /** A bootstrap file (Envoy static_resources, JSON or YAML) for the ingress proxy, instead of the demo mesh. */
   bootstrapFile: string | undefined;
   /** Demo traffic rate in requests per second; 0 turns the generator off. */
   demoTrafficRps: number;
+  /** Push debounce: quiet period and maximum wait (PILOT_DEBOUNCE_AFTER, PILOT_DEBOUNCE_MAX). */
+  debounceAfterMs: number;
+  debounceMaxMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -17,8 +26,13 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   host: "127.0.0.1",
   ingressPort: 8080,
   adminPort: 15000,
+  xdsPort: 15010,
+  dataDir: ".data",
+  registryFile: undefined,
   bootstrapFile: undefined,
   demoTrafficRps: 8,
+  debounceAfterMs: 100,
+  debounceMaxMs: 10_000,
 };
 
 function port(env: Env, name: string, fallback: number): number {
@@ -29,6 +43,15 @@ function port(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** Milliseconds as "250", "250ms" or "10s". */
+function millis(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(raw.trim());
+  if (!m) throw new Error(`${name}=${raw} is not a duration (e.g. 100ms or 10s)`);
+  return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
+}
+
 export function runtimeOptionsFromEnv(env: Env): RuntimeOptions {
   const rps = env.DEMO_TRAFFIC_RPS === undefined ? DEFAULT_RUNTIME_OPTIONS.demoTrafficRps : Number(env.DEMO_TRAFFIC_RPS);
   if (!Number.isFinite(rps) || rps < 0) throw new Error(`DEMO_TRAFFIC_RPS=${env.DEMO_TRAFFIC_RPS} is not a non-negative number`);
@@ -36,7 +59,12 @@ export function runtimeOptionsFromEnv(env: Env): RuntimeOptions {
     host: env.PROXY_HOST || DEFAULT_RUNTIME_OPTIONS.host,
     ingressPort: port(env, "INGRESS_PORT", DEFAULT_RUNTIME_OPTIONS.ingressPort),
     adminPort: port(env, "ADMIN_PORT", DEFAULT_RUNTIME_OPTIONS.adminPort),
+    xdsPort: port(env, "XDS_PORT", DEFAULT_RUNTIME_OPTIONS.xdsPort),
+    dataDir: env.MESHDASH_DATA_DIR || DEFAULT_RUNTIME_OPTIONS.dataDir,
+    registryFile: env.REGISTRY_FILE || undefined,
     bootstrapFile: env.BOOTSTRAP || undefined,
     demoTrafficRps: rps,
+    debounceAfterMs: millis(env, "PILOT_DEBOUNCE_AFTER", DEFAULT_RUNTIME_OPTIONS.debounceAfterMs),
+    debounceMaxMs: millis(env, "PILOT_DEBOUNCE_MAX", DEFAULT_RUNTIME_OPTIONS.debounceMaxMs),
   };
 }

@@ -7,15 +7,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { currentRuntime, startRuntime } from "./runtime";
 import { runtimeOptionsFromEnv } from "./runtime-options";
+import { testRuntimeOptions } from "../test-util/runtime-options";
 
-const opts = { host: "127.0.0.1", ingressPort: 0, adminPort: 0, bootstrapFile: undefined, demoTrafficRps: 0 };
 
 describe("runtime", () => {
   it("is built exactly once, however many callers start it", async () => {
-    const [a, b] = await Promise.all([startRuntime(opts), startRuntime(opts)]);
+    const [a, b] = await Promise.all([startRuntime(testRuntimeOptions()), startRuntime(testRuntimeOptions())]);
     expect(a).toBe(b);
     expect(await currentRuntime()).toBe(a);
-    expect(a.proxies).toHaveLength(1);
+    // The ingress gateway and one sidecar per demo workload, all configured over xDS.
+    expect(a.proxies).toHaveLength(10);
     await a.stop(100);
     expect(currentRuntime()).toBeUndefined();
   });
@@ -48,7 +49,7 @@ static_resources:
       load_assignment: { cluster_name: app, endpoints: [{ lb_endpoints: [] }] }
 `,
     );
-    const rt = await startRuntime({ ...opts, bootstrapFile: good });
+    const rt = await startRuntime(testRuntimeOptions({ bootstrapFile: good }));
     expect(rt.proxies[0]!.id).toBe("my-gateway");
     const res = await fetch(`http://${rt.ingressAddress()}/x`);
     expect(res.status).toBe(503);
@@ -56,10 +57,10 @@ static_resources:
 
     const bad = path.join(dir, "bad.yaml");
     writeFileSync(bad, "static_resources:\n  listeners: []\n  clusters:\n    - name: ''\n      load_assignment: { endpoints: [] }\n");
-    await expect(startRuntime({ ...opts, bootstrapFile: bad })).rejects.toThrow("static_resources.clusters[0].name: is required");
+    await expect(startRuntime(testRuntimeOptions({ bootstrapFile: bad }))).rejects.toThrow("static_resources.clusters[0].name: is required");
     const typo = path.join(dir, "typo.yaml");
     writeFileSync(typo, "static_resources:\n  clusters:\n    - name: x\n      conect_timeout: 1s\n");
-    await expect(startRuntime({ ...opts, bootstrapFile: typo })).rejects.toThrow(/typo\.yaml: .*conect_timeout/);
+    await expect(startRuntime(testRuntimeOptions({ bootstrapFile: typo }))).rejects.toThrow(/typo\.yaml: .*conect_timeout/);
     expect(currentRuntime()).toBeUndefined();
   });
 

@@ -1,9 +1,17 @@
-// Composition root: builds the demo services, the proxies and the traffic generator exactly once per
-// process, and stops them in order. The instance lives on globalThis because Next may load server modules
-// more than once; a second start returns the first runtime instead of building duplicate engines.
+// Composition root: builds the control plane (config store, registry, ADS server), the demo mesh (its
+// workloads, their sidecars and the ingress gateway, all configured over xDS) and the traffic generator
+// exactly once per process, and stops them in order. The instance lives on globalThis because Next may
+// load server modules more than once; a second start returns the first runtime.
 
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { createProxy, type Proxy } from "../../proxy-engine";
-import { demoIngressBootstrap } from "../demo/demo-bootstrap";
+import { applyConfigYaml } from "../control-plane/changes/config-changes";
+import { createControlPlane, type ControlPlane } from "../control-plane/control-plane";
+import { createServiceRegistry } from "../control-plane/registry/service-registry";
+import { startYamlFileSource, type YamlFileSource } from "../control-plane/registry/yaml-file-source";
+import { openSqliteConfigStore } from "../control-plane/store/sqlite-config-store";
+import { demoRegistryServices, startDemoMesh, type DemoMesh } from "../demo/demo-mesh";
 import { startDemoServices, type DemoServices } from "../demo/demo-services";
 import { startTrafficGenerator, type TrafficGenerator } from "../demo/traffic-generator";
 import { loadBootstrapFile } from "./load-bootstrap";
@@ -11,9 +19,11 @@ import type { RuntimeOptions } from "./runtime-options";
 
 export interface Runtime {
   readonly proxies: readonly Proxy[];
+  readonly controlPlane: ControlPlane;
   /** Aborted when the runtime stops; long-lived RPC streams end on it. */
   readonly stopping: AbortSignal;
   ingressAddress(): string | undefined;
+  xdsAddress(): string;
   stop(graceMs: number): Promise<void>;
 }
 
@@ -34,45 +44,83 @@ export function currentRuntime(): Promise<Runtime> | undefined {
   return (globalThis as Holder)[KEY];
 }
 
+const DEMO_RULES = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "demo", "bookinfo-rules.yaml");
+
 async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
-  let demo: DemoServices | undefined;
-  let traffic: TrafficGenerator | undefined;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async (graceMs: number) => {
+    for (const c of cleanups.reverse()) await c();
+    void graceMs;
+  };
   const stopping = new AbortController();
-  const ingressAt = { host: opts.host, port: opts.ingressPort };
-  let bootstrap;
-  if (opts.bootstrapFile) {
-    bootstrap = await loadBootstrapFile(opts.bootstrapFile);
-  } else {
-    demo = await startDemoServices();
-    bootstrap = demoIngressBootstrap(demo.endpoints, ingressAt);
-  }
-  let ingress: Proxy | undefined;
+  let proxies: Proxy[] = [];
+  let gateway: Proxy | undefined;
+  let traffic: TrafficGenerator | undefined;
+  let grace = 0;
   try {
-    ingress = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort } });
-    await ingress.start();
+    const store = openSqliteConfigStore({ path: path.join(opts.dataDir, "config.db") });
+    cleanups.push(() => store.close());
+    const registry = createServiceRegistry();
+    let files: YamlFileSource | undefined;
+    if (opts.registryFile) {
+      files = await startYamlFileSource(registry, opts.registryFile, (issues) => {
+        for (const i of issues) console.error(`[registry] ${i.path}: ${i.message}`);
+      });
+      cleanups.push(() => files?.close());
+    }
+    const controlPlane = createControlPlane({ store, registry, xds: { host: opts.host, port: opts.xdsPort }, debounce: { afterMs: opts.debounceAfterMs, maxMs: opts.debounceMaxMs } });
+    const xdsAddress = await controlPlane.start();
+    cleanups.push(() => controlPlane.stop());
+    if (opts.bootstrapFile) {
+      const bootstrap = await loadBootstrapFile(opts.bootstrapFile);
+      gateway = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort } });
+      const g = gateway;
+      cleanups.push(() => g.stop(grace));
+      await gateway.start();
+      proxies = [gateway];
+    } else {
+      const services: DemoServices = await startDemoServices(opts.host);
+      cleanups.push(() => services.stop());
+      // Services are known before their workloads are ready, so the demo rules validate against them.
+      registry.setSource("demo", { services: demoRegistryServices(services.workloads), instances: [] });
+      if (store.head() === 0) {
+        await applyConfigYaml(controlPlane, { yaml: await readFile(DEMO_RULES, "utf8"), expectedRevision: 0, author: "meshdash", message: "Bookinfo demo rules", dryRun: false });
+      }
+      const [xdsHost, xdsPort] = splitHostPort(xdsAddress);
+      const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort } });
+      cleanups.push(() => mesh.stop(grace));
+      gateway = mesh.gateway;
+      proxies = mesh.proxies;
+      // Endpoints registered as the sidecars came up; let that push land before traffic starts.
+      await controlPlane.idle();
+      if (opts.demoTrafficRps > 0) {
+        const address = gateway.listeners()[0]?.address;
+        if (address) {
+          const [host, port] = splitHostPort(address);
+          traffic = startTrafficGenerator({ host, port }, opts.demoTrafficRps);
+          const t = traffic;
+          cleanups.push(() => t.stop());
+        }
+      }
+    }
+    const gw = gateway;
+    return {
+      proxies,
+      controlPlane,
+      stopping: stopping.signal,
+      ingressAddress: () => gw.listeners()[0]?.address,
+      xdsAddress: () => xdsAddress,
+      async stop(graceMs) {
+        stopping.abort();
+        grace = graceMs;
+        await cleanup(graceMs);
+        delete (globalThis as Holder)[KEY];
+      },
+    };
   } catch (e) {
-    await Promise.all([ingress?.stop(0), demo?.stop()]);
+    await cleanup(0);
     throw e;
   }
-  const proxies = [ingress];
-  const gateway = ingress;
-  const ingressAddress = () => gateway.listeners()[0]?.address;
-  if (demo && opts.demoTrafficRps > 0) {
-    const [host, port] = splitHostPort(ingressAddress()!);
-    traffic = startTrafficGenerator({ host, port }, opts.demoTrafficRps);
-  }
-  return {
-    proxies,
-    stopping: stopping.signal,
-    ingressAddress,
-    async stop(graceMs) {
-      stopping.abort();
-      await traffic?.stop();
-      await Promise.all(proxies.map((p) => p.stop(graceMs)));
-      await demo?.stop();
-      delete (globalThis as Holder)[KEY];
-    },
-  };
 }
 
 function splitHostPort(address: string): [string, number] {

@@ -5,6 +5,7 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createFrontDoor } from "../http/front-door";
 import { registerRoutes } from "../rpc/routes";
 import { startRuntime, type Runtime } from "../runtime/runtime";
+import { testRuntimeOptions } from "./runtime-options";
 
 export interface TestServer {
   runtime: Runtime;
@@ -14,7 +15,7 @@ export interface TestServer {
 }
 
 export async function startTestServer(): Promise<TestServer> {
-  const runtime = await startRuntime({ host: "127.0.0.1", ingressPort: 0, adminPort: 0, bootstrapFile: undefined, demoTrafficRps: 0 });
+  const runtime = await startRuntime(testRuntimeOptions());
   const door = createFrontDoor(connectNodeAdapter({ routes: registerRoutes(runtime), readMaxBytes: 1 << 20 }));
   const addr = await door.listen(0, "127.0.0.1");
   return {

@@ -60,6 +60,8 @@ export function virtualInboundListener(host: string, port: number, service: stri
       case: "routeConfig",
       value: {
         name: `inbound|${appPort}||`,
+        // As Istio does: LDS may land before CDS, and a listener must not be refused for that.
+        validateClusters: false,
         virtualHosts: [
           {
             name: `inbound|http|${appPort}`,

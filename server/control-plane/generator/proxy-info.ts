@@ -31,11 +31,12 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-function port(v: unknown): number | undefined {
+/** A port number; listener ports may be 0 (bind any free port, which embedded proxies then report). */
+function port(v: unknown, min = 1): number | undefined {
   const s = text(v);
   if (s === undefined || !/^\d+$/.test(s)) return undefined;
   const n = Number(s);
-  return n > 0 && n <= 65535 ? n : undefined;
+  return n >= min && n <= 65535 ? n : undefined;
 }
 
 export function proxyInfo(node: ProxyNode): ProxyInfo {
@@ -44,10 +45,10 @@ export function proxyInfo(node: ProxyNode): ProxyInfo {
     kind: proxyKindOf(node),
     namespace: text(m.NAMESPACE) ?? DEFAULT_NAMESPACE,
     service: text(m.SERVICE),
-    inboundPort: port(m.INBOUND_PORT),
-    outboundPort: port(m.OUTBOUND_PORT),
+    inboundPort: port(m.INBOUND_PORT, 0),
+    outboundPort: port(m.OUTBOUND_PORT, 0),
     appPort: port(m.APP_PORT),
-    gatewayPort: port(m.GATEWAY_PORT),
+    gatewayPort: port(m.GATEWAY_PORT, 0),
     listenHost: text(m.LISTEN_HOST) ?? DEFAULT_LISTEN_HOST,
   };
 }

@@ -1,0 +1,93 @@
+// The control plane's composition (Istio Pilot in one object): config store + registry → push context →
+// generator → debounced push over the ADS server. A store commit pushes every type; an endpoint-only
+// registry change pushes EDS alone. The push context is rebuilt once per push, never per proxy.
+
+import { createAdsServer, type AdsServer, type XdsLog } from "../xds/ads-server";
+import type { PushRequest, XdsType } from "../xds/xds-types";
+import { rulesFromStore, splitRules } from "./changes/rule-records";
+import { createGenerator } from "./generator/generator";
+import { buildPushContext, type PushContext } from "./generator/push-context";
+import { createDebouncer, type Debouncer } from "./push/debouncer";
+import type { MutableServiceRegistry } from "./registry/service-registry";
+import type { RoutingRule } from "./rules/istio-types";
+import type { ConfigStore } from "./store/config-store";
+
+export interface ControlPlaneOptions {
+  store: ConfigStore;
+  registry: MutableServiceRegistry;
+  xds: { host: string; port: number };
+  /** PILOT_DEBOUNCE_AFTER and PILOT_DEBOUNCE_MAX; defaults 100 ms and 10 s. */
+  debounce?: { afterMs: number; maxMs: number };
+  pushConcurrency?: number;
+  log?: XdsLog;
+}
+
+export interface ControlPlane {
+  readonly store: ConfigStore;
+  readonly registry: MutableServiceRegistry;
+  readonly ads: AdsServer;
+  /** Resolves with the ADS server's bound host:port. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+  /** The push context proxies are generated from right now. */
+  pushContext(): PushContext;
+  /** Builds a push context for the current registry and the given rules (for dry runs). */
+  contextFor(rules: readonly RoutingRule[]): PushContext;
+  /** Resolves when no push is pending or running. */
+  idle(): Promise<void>;
+  /** Debounce statistics for the UI and metrics. */
+  pushStats(): { pushes: number; lastPushAt: number; lastDebounceMs: number; lastMerged: number };
+}
+
+export const ALL_TYPES: ReadonlySet<XdsType> = new Set(["cluster", "endpoint", "listener", "route"]);
+const EDS_ONLY: ReadonlySet<XdsType> = new Set(["endpoint"]);
+
+export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
+  const { store, registry } = opts;
+  let contextVersion = 0;
+  const contextFor = (rules: readonly RoutingRule[]) => buildPushContext({ version: ++contextVersion, registry: registry.snapshot(), ...splitRules(rules) });
+  const fromStore = () => contextFor(rulesFromStore(store.list()));
+  let current = fromStore();
+  const generator = createGenerator(() => current);
+  const ads = createAdsServer({ host: opts.xds.host, port: opts.xds.port, generator, pushConcurrency: opts.pushConcurrency, log: opts.log });
+  const stats = { pushes: 0, lastPushAt: 0, lastDebounceMs: 0, lastMerged: 0 };
+  const debouncer: Debouncer = createDebouncer({
+    afterMs: opts.debounce?.afterMs ?? 100,
+    maxMs: opts.debounce?.maxMs ?? 10_000,
+    onFire(waited, merged) {
+      stats.lastDebounceMs = waited;
+      stats.lastMerged = merged;
+    },
+    async fire(req: PushRequest) {
+      // Endpoint-only pushes keep the rules of the running context; anything else re-reads the store.
+      current = isEdsOnly(req) ? contextFor([...current.virtualServices, ...current.destinationRules]) : fromStore();
+      stats.pushes++;
+      stats.lastPushAt = Date.now();
+      await ads.push(req);
+    },
+    onError: (e) => (opts.log ?? console.error)("error", `push failed: ${(e as Error).message}`),
+  });
+  const unsubscribe = [
+    store.onCommit((info) => debouncer.request({ types: ALL_TYPES, changedAt: info.time, reason: `revision ${info.revision}: ${info.message}` })),
+    registry.onChange((change) => debouncer.request({ types: change.services ? ALL_TYPES : EDS_ONLY, changedAt: Date.now(), reason: change.services ? "services changed" : "endpoints changed" })),
+  ];
+  return {
+    store,
+    registry,
+    ads,
+    start: () => ads.start(),
+    async stop() {
+      for (const u of unsubscribe) u();
+      debouncer.stop();
+      await ads.stop();
+    },
+    pushContext: () => current,
+    contextFor,
+    idle: () => debouncer.idle(),
+    pushStats: () => ({ ...stats }),
+  };
+}
+
+function isEdsOnly(req: PushRequest): boolean {
+  return [...req.types].every((t) => t === "endpoint");
+}
