@@ -46,25 +46,26 @@ describe("Tap page", () => {
     await waitUntil(async () => (await activeTaps()) === 0);
   });
 
-  it("taps a unique path and shows exactly the requests the test sent", async () => {
+  it("taps a unique path and shows exactly the requests the test sent, at the gateway and at the sidecar", async () => {
     const page = await browser.newPage();
-    const unique = `/productpage/e2e-${Date.now()}`;
+    const unique = `/details/e2e-${Date.now()}`;
     await page.goto(`${server.dashboardUrl}/tap`);
     await page.locator('input[name="path"]').fill(unique);
-    await page.locator('input[name="limit"]').fill("3");
+    // Each request crosses two proxies (the ingress gateway, then the details sidecar): two streams each.
+    await page.locator('input[name="limit"]').fill("6");
     await page.getByTestId("tap-start").click();
     await page.waitForURL((u) => u.searchParams.get("path") === unique);
     await page.getByText("Waiting for matching requests").waitFor();
     const sent = [`${unique}/a`, `${unique}/b`, `${unique}/c`];
     for (const p of sent) expect((await fetch(`${server.ingressUrl}${p}`)).status).toBe(200);
-    await page.locator(`[data-testid="tap-row"][data-path="${sent[2]}"]`).waitFor();
-    await page.getByText("Tap ended: limit of 3 requests reached").waitFor();
+    await page.locator(`[data-testid="tap-row"][data-path="${sent[2]}"]`).first().waitFor();
+    await page.getByText("Tap ended: limit of 6 requests reached").waitFor();
     const paths = await page.getByTestId("tap-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path")));
-    expect(paths.sort()).toEqual([...sent].sort());
+    expect(paths.sort()).toEqual([...sent, ...sent].sort());
     const statuses = await page.getByTestId("tap-status").allTextContents();
-    expect(statuses).toEqual(["200", "200", "200"]);
+    expect(statuses).toEqual(["200", "200", "200", "200", "200", "200"]);
     // The shared link reproduces the tap.
-    expect(new URL(page.url()).searchParams.get("limit")).toBe("3");
+    expect(new URL(page.url()).searchParams.get("limit")).toBe("6");
     await page.close();
   });
 

@@ -128,11 +128,11 @@ export function node(id: string, metadata: Record<string, string> = {}) {
   return { id, cluster: "test", metadata, locality: {} };
 }
 
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function eventually<T>(check: () => T | undefined | false, what: string, ms = 5000): Promise<T> {
+/** Polls `check` (sync or async) until it returns a truthy value or the deadline passes. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, ms = 5000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
