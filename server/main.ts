@@ -10,6 +10,7 @@ import { createNextPages, type NextPages } from "./next/next-handler";
 import { registerRoutes } from "./rpc/routes";
 import { startRuntime } from "./runtime/runtime";
 import { runtimeOptionsFromEnv } from "./runtime/runtime-options";
+import { loadOrCreateToken, requireTokenForMutations } from "./security/access-token";
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
@@ -23,12 +24,21 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port number`);
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-  const runtime = await startRuntime(runtimeOptionsFromEnv(env));
+  const options = runtimeOptionsFromEnv(env);
+  const runtime = await startRuntime(options);
+  const exposed = !isLoopback(host) || !isLoopback(options.host);
+  const access = exposed ? loadOrCreateToken(options.dataDir) : undefined;
   let pages: NextPages | undefined;
   const handler = connectNodeAdapter({
     routes: registerRoutes(runtime),
     readMaxBytes: READ_MAX_BYTES,
+    interceptors: access ? [requireTokenForMutations(access.token)] : [],
     fallback(req, res) {
+      if (req.method === "GET" && req.url === "/metrics") {
+        // istiod's monitoring endpoint: pilot_* push, NACK and convergence metrics.
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        return void res.end(runtime.controlPlane.ads.prometheusText());
+      }
       if (pages && req.httpVersionMajor === 1) return void pages.handle(req as never, res as never);
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: HTTP/2 on this port serves gRPC only; open the dashboard over HTTP/1.1\n");
@@ -45,9 +55,10 @@ async function main(): Promise<void> {
   console.log(`  xds        ${runtime.xdsAddress()}  (ADS gRPC: envoy.service.discovery.v3.AggregatedDiscoveryService)`);
   for (const p of runtime.proxies) if (p.adminAddress()) console.log(`  admin      http://${p.adminAddress()}  (${p.id})`);
   console.log(`  open ${url}/tap to watch live traffic`);
-  if (!isLoopback(host)) {
-    // No API mutates anything yet; the access token arrives with the first mutating API (security issue).
-    console.warn(`warning: HOST=${host} exposes the dashboard and tap (request metadata) beyond loopback`);
+  if (access) {
+    console.warn(`warning: bound beyond loopback (HOST=${host}, PROXY_HOST=${options.host}); config and registry writes need the access token`);
+    if (access.created) console.log(`  access token ${access.token}  (shown once; stored in ${access.file})`);
+    else console.log(`  access token stored in ${access.file}`);
   }
 
   let stopping = false;
