@@ -64,6 +64,20 @@ static_resources:
     expect(currentRuntime()).toBeUndefined();
   });
 
+  it("keeps the config store across restarts: revisions survive and the demo rules are not seeded twice", async () => {
+    const opts = testRuntimeOptions();
+    const first = await startRuntime(opts);
+    const store = first.controlPlane.store;
+    expect(store.head()).toBe(1);
+    const ratings = store.list().find((c) => c.kind === "VirtualService" && c.name === "ratings")!;
+    store.commit({ expectedRevision: 1, author: "test", message: "no retries", changes: [{ op: "put", kind: "VirtualService", namespace: "default", name: "ratings", spec: { ...(ratings.spec as object), http: [{ route: [{ destination: { host: "ratings" } }] }] } }] });
+    await first.stop(100);
+    const second = await startRuntime(opts);
+    expect(second.controlPlane.store.head()).toBe(2);
+    expect(second.controlPlane.store.revision(2)?.message).toBe("no retries");
+    await second.stop(100);
+  });
+
   it("reads ports from the environment and rejects nonsense", () => {
     expect(runtimeOptionsFromEnv({ INGRESS_PORT: "0", ADMIN_PORT: "15001" })).toMatchObject({ ingressPort: 0, adminPort: 15001 });
     expect(() => runtimeOptionsFromEnv({ INGRESS_PORT: "80a" })).toThrow("INGRESS_PORT=80a is not a port number");
