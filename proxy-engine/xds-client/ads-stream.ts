@@ -2,6 +2,7 @@
 // one at a time: requests are pushed into a queue the transport drains, responses are read as an
 // AsyncIterable. Closing a stream aborts the call; closing the connection tears down the HTTP/2 session.
 
+import net from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import type { DiscoveryRequest, DiscoveryResponse } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
@@ -24,14 +25,19 @@ export interface AdsConnection {
   close(): void;
 }
 
-/** Keepalive PINGs find a control plane that vanished without closing the socket. */
-const PING_INTERVAL_MS = 30_000;
-const PING_TIMEOUT_MS = 10_000;
+/**
+ * TCP keepalive finds a control plane that vanished without closing the socket. (connect-node's HTTP/2
+ * PING keepalive is not used: when its timeout fires while the session is being verified, the session
+ * emits an 'error' nobody listens to and the process crashes; a busy event loop trips it too.)
+ */
+const KEEPALIVE_DELAY_MS = 15_000;
 
 export function createAdsConnection(target: { host: string; port: number }): AdsConnection {
   const host = target.host.includes(":") ? `[${target.host}]` : target.host;
   const baseUrl = `http://${host}:${target.port}`;
-  const sessions = new Http2SessionManager(baseUrl, { pingIntervalMs: PING_INTERVAL_MS, pingTimeoutMs: PING_TIMEOUT_MS });
+  const sessions = new Http2SessionManager(baseUrl, {}, {
+    createConnection: () => net.connect({ host: target.host, port: target.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: KEEPALIVE_DELAY_MS }),
+  });
   const client = createClient(AggregatedDiscoveryService, createGrpcTransport({ baseUrl, sessionManager: sessions }));
   return {
     baseUrl,
