@@ -35,10 +35,11 @@ interface WriteMeta {
 
 const currentRules = (cp: ControlPlane, revision?: number) => rulesFromStore(cp.store.list(revision));
 
-function outcome(cp: ControlPlane, before: RoutingRule[], after: RoutingRule[], warnings: FieldError[]): ChangeOutcome {
+/** The rule diff, and for a dry run the per-proxy xDS diff (generating for every proxy twice is not free). */
+function outcome(cp: ControlPlane, before: RoutingRule[], after: RoutingRule[], warnings: FieldError[], dryRun: boolean): ChangeOutcome {
   const configDiff = diffRules(before, after);
   const nodes = cp.ads.status().map((s) => s.node);
-  const xdsDiff = configDiff.length ? diffGenerated(nodes, createGenerator(cp.pushContext), createGenerator(() => cp.contextFor(after))) : [];
+  const xdsDiff = dryRun && configDiff.length ? diffGenerated(nodes, createGenerator(cp.pushContext), createGenerator(() => cp.contextFor(after))) : [];
   return { warnings, configDiff, xdsDiff };
 }
 
@@ -52,7 +53,7 @@ export async function applyConfigYaml(cp: ControlPlane, req: WriteMeta & { yaml:
   const result = loadRulesYaml(req.yaml, { lookup: cp.registry, existing: before });
   if (result.errors.length) throw new ValidationFailed(result.errors);
   if (result.rules.length === 0) throw new ValidationFailed([{ path: "", message: "no VirtualService or DestinationRule documents found" }]);
-  const res = outcome(cp, before, replaceIn(before, result.rules), result.warnings);
+  const res = outcome(cp, before, replaceIn(before, result.rules), result.warnings, req.dryRun);
   if (req.dryRun) return res;
   const revision = cp.store.commit({
     expectedRevision: req.expectedRevision,
@@ -67,7 +68,7 @@ export async function deleteConfig(cp: ControlPlane, req: WriteMeta & { key: Con
   const before = currentRules(cp);
   const errors = validateDeletion({ keys: [req.key], lookup: cp.registry, existing: before });
   if (errors.length) throw new ValidationFailed(errors);
-  const res = outcome(cp, before, replaceIn(before, [], [req.key]), []);
+  const res = outcome(cp, before, replaceIn(before, [], [req.key]), [], req.dryRun);
   if (req.dryRun) return res;
   const revision = cp.store.commit({
     expectedRevision: req.expectedRevision,
@@ -90,7 +91,7 @@ export async function rollbackConfig(cp: ControlPlane, req: WriteMeta & { to: nu
     existing: before,
   });
   if (result.errors.length) throw new ValidationFailed(result.errors);
-  const res = outcome(cp, before, target, result.warnings);
+  const res = outcome(cp, before, target, result.warnings, req.dryRun);
   if (req.dryRun) return res;
   const revision = cp.store.rollback(req.to, { author: req.author, message: req.message || undefined, expectedRevision: req.expectedRevision });
   return { ...res, revision };
