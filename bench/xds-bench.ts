@@ -94,7 +94,7 @@ async function main() {
   const versions = (type: XdsType) => new Map(cp.ads.status().map((p) => [p.node.id, p.types.find((t) => t.type === type)?.ackedVersion ?? ""]));
 
   const t0 = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, "xds-clients-process.ts")], {
+  const child = spawn(process.execPath, [...(process.env.CLIENT_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", path.join(here, "xds-clients-process.ts")], {
     env: { ...process.env, XDS_ADDRESS: address, COUNT: String(CLIENTS) },
     stdio: ["pipe", "pipe", "inherit"],
   });

@@ -5,8 +5,13 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 const SECTIONS = [
+  { href: "/overview", label: "Overview", hint: "The mesh at a glance" },
   { href: "/tap", label: "Tap", hint: "Live requests" },
-  { href: "/proxies", label: "Proxies", hint: "Listeners and clusters" },
+  { href: "/routes", label: "Routes", hint: "Route tree, test a request" },
+  { href: "/clusters", label: "Clusters", hint: "Health and endpoints" },
+  { href: "/proxies", label: "Proxies", hint: "xDS sync status" },
+  { href: "/config", label: "Config", hint: "Rules, services, push" },
+  { href: "/history", label: "History", hint: "Revisions and rollback" },
 ];
 
 export function NavLinks() {

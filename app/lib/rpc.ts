@@ -3,7 +3,9 @@
 
 import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { ConfigService } from "../../proto/gen/meshdash/config/v1/config_pb";
 import { MeshService } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 
 let transport: ReturnType<typeof createConnectTransport> | undefined;
@@ -19,4 +21,12 @@ export function tapClient(): Client<typeof TapService> {
 
 export function meshClient(): Client<typeof MeshService> {
   return createClient(MeshService, getTransport());
+}
+
+export function configClient(): Client<typeof ConfigService> {
+  return createClient(ConfigService, getTransport());
+}
+
+export function registryClient(): Client<typeof RegistryService> {
+  return createClient(RegistryService, getTransport());
 }
