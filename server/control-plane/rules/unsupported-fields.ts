@@ -56,7 +56,7 @@ export const ISTIO_RETRY_ON = [
 /** The subset of ISTIO_RETRY_ON the meshdash proxy engine implements; others are warned about and dropped. */
 export const MESHDASH_RETRY_ON: ReadonlySet<string> = new Set([
   "5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "retriable-4xx", "refused-stream",
-  "retriable-status-codes", "envoy-ratelimited",
+  "retriable-status-codes", "envoy-ratelimited", "cancelled", "deadline-exceeded", "internal", "resource-exhausted", "unavailable",
 ]);
 
 /** Istio kinds meshdash does not load. Gateway is skipped with a warning; the rest are errors. */

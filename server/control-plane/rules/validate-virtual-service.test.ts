@@ -140,10 +140,10 @@ describe("validateVirtualService: errors name the exact field", () => {
   });
 
   it("drops retryOn policies the proxy engine lacks, with a warning", () => {
-    const r = check(withRoute({ retries: { attempts: 1, retryOn: "5xx,unavailable,503" } }));
-    expect(r.warnings.map((e) => `${e.path}: ${e.message}`)).toEqual(['spec.http[0].retries.retryOn: "unavailable" is not supported by meshdash; ignored']);
-    expect(r.value!.http![0]!.retries).toEqual({ attempts: 1, retryOn: "5xx,503" });
-    expect(check(withRoute({ retries: { attempts: 1, retryOn: "cancelled" } })).value!.http![0]!.retries).toEqual({ attempts: 1 });
+    const r = check(withRoute({ retries: { attempts: 1, retryOn: "5xx,retriable-headers,unavailable,503" } }));
+    expect(r.warnings.map((e) => `${e.path}: ${e.message}`)).toEqual(['spec.http[0].retries.retryOn: "retriable-headers" is not supported by meshdash; ignored']);
+    expect(r.value!.http![0]!.retries).toEqual({ attempts: 1, retryOn: "5xx,unavailable,503" });
+    expect(check(withRoute({ retries: { attempts: 1, retryOn: "http3-post-connect-failure" } })).value!.http![0]!.retries).toEqual({ attempts: 1 });
   });
 
   it("checks fault injection", () => {
