@@ -1,4 +1,4 @@
-// Proxies: what each proxy in this process is running.
+// Proxies: istioctl proxy-status, live — every proxy the control plane knows and its per-type xDS sync.
 import { ProxiesView } from "./proxies-view";
 
 export default function ProxiesPage() {
@@ -6,7 +6,7 @@ export default function ProxiesPage() {
     <>
       <header className="page-header">
         <h1>Proxies</h1>
-        <p className="muted">Every proxy instance, its listeners and the clusters it routes to.</p>
+        <p className="muted">Every proxy the control plane knows, in this process or connected over xDS, and whether each has the config it was sent. Live; open a proxy for its config dump.</p>
       </header>
       <ProxiesView />
     </>

@@ -1,10 +1,12 @@
 // MeshService: every proxy the control plane knows — the ones running in this process (listeners,
 // clusters, endpoints) and any xDS client connected to the ADS server (grpc-js, real Envoys) — with
-// per-type sync status as istioctl proxy-status shows it; WatchProxies streams it live.
+// per-type sync status as istioctl proxy-status shows it; WatchProxies streams it live; GetConfigDump
+// returns an in-process proxy's redacted /config_dump.
 
-import type { ServiceImpl } from "@connectrpc/connect";
-import { MeshService, ProxyRole, SyncState, type Proxy as ProxyMsg } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
-import type { Proxy } from "../../proxy-engine";
+import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { MeshService, ProxyRole, SyncState, type GetConfigDumpRequest, type GetConfigDumpResponse, type Proxy as ProxyMsg } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { compileSafeRegex, configDump, isSecretHeader, REDACTED, type Proxy } from "../../proxy-engine";
 import type { AdsServer } from "../xds/ads-server";
 import { XDS_SHORT, type ProxyKind, type ProxyStatus, type SyncState as State } from "../xds/xds-types";
 
@@ -70,9 +72,71 @@ export function listProxies(deps: MeshServiceDeps): Plain<ProxyMsg>[] {
   return [...local, ...remote].sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** The `resource` sections of a dump, as Envoy names them, for xDS-configured and bootstrap proxies. */
+const RESOURCES = {
+  dynamic: ["dynamic_listeners", "dynamic_route_configs", "dynamic_active_clusters", "dynamic_endpoint_configs"],
+  static: ["static_listeners", "static_route_configs", "static_clusters", "dynamic_endpoint_configs"],
+} as const;
+
+/**
+ * The engine redacts secret header values ({key, value} pairs). Header matchers name the header with
+ * `name` and hold the value to compare in a sibling (string_match, exact_match, ...): a route matching
+ * `authorization: Bearer …` would show the token, so every string beside such a `name` is redacted too.
+ */
+export function redactHeaderMatchers(v: JsonValue): JsonValue {
+  if (Array.isArray(v)) return v.map(redactHeaderMatchers);
+  if (!v || typeof v !== "object") return v;
+  const secret = typeof v.name === "string" && isSecretHeader(v.name);
+  const out: JsonObject = {};
+  for (const [k, val] of Object.entries(v)) out[k] = secret && k !== "name" ? redactStrings(val as JsonValue) : redactHeaderMatchers(val as JsonValue);
+  return out;
+}
+
+function redactStrings(v: JsonValue): JsonValue {
+  if (typeof v === "string") return REDACTED;
+  if (Array.isArray(v)) return v.map(redactStrings);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, redactStrings(val as JsonValue)]));
+  return v;
+}
+
+export function getConfigDump(deps: MeshServiceDeps, req: Pick<GetConfigDumpRequest, "proxyId" | "resource" | "nameRegex">): Plain<GetConfigDumpResponse> {
+  const id = req.proxyId.trim();
+  if (!id) throw new ConnectError("proxy_id is required: the node id of a proxy, as ListProxies returns it", Code.InvalidArgument);
+  const proxy = deps.proxies().find((p) => p.id === id);
+  if (!proxy) {
+    const external = deps.ads()?.status().find((s) => s.node.id === id);
+    if (external) {
+      throw new ConnectError(
+        `proxy "${id}" is an external xDS client (${external.kind}${external.node.userAgent ? `, ${external.node.userAgent}` : ""}): its config lives in its own process, so meshdash has no config_dump for it; its per-type sync status is in ListProxies`,
+        Code.FailedPrecondition,
+      );
+    }
+    const known = listProxies(deps).length;
+    throw new ConnectError(`no proxy "${id}": it neither runs in this process nor is connected to the control plane (ListProxies lists the ${known} known proxies)`, Code.NotFound);
+  }
+  const config = proxy.config();
+  const dynamic = config.resources.dynamic;
+  const resources: readonly string[] = dynamic ? RESOURCES.dynamic : RESOURCES.static;
+  if (req.resource && !resources.includes(req.resource)) {
+    throw new ConnectError(`unknown resource "${req.resource}" for proxy "${id}": one of ${resources.join(", ")}`, Code.InvalidArgument);
+  }
+  let nameRegex: RegExp | undefined;
+  if (req.nameRegex) {
+    try {
+      // RE2's subset, as Envoy takes it: a pattern that could backtrack for ever must not stall this process.
+      nameRegex = compileSafeRegex(req.nameRegex, { fullMatch: false });
+    } catch (e) {
+      throw new ConnectError(`invalid name_regex: ${(e as Error).message}`, Code.InvalidArgument);
+    }
+  }
+  const dump = redactHeaderMatchers(configDump(config, dynamic, { resource: req.resource || undefined, nameRegex }));
+  return { configDump: JSON.stringify(dump, null, 2), configVersion: config.version, appliedAtMs: BigInt(config.appliedAt), dynamic, resources: [...resources] };
+}
+
 export function createMeshService(deps: MeshServiceDeps): ServiceImpl<typeof MeshService> {
   return {
     listProxies: () => ({ proxies: listProxies(deps) }),
+    getConfigDump: (req) => getConfigDump(deps, req),
     async *watchProxies(_req, ctx) {
       const signal = AbortSignal.any([ctx.signal, deps.stopping]);
       let changed = true;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file meshdash/mesh/v1/mesh.proto.
  */
 export const file_meshdash_mesh_v1_mesh: GenFile = /*@__PURE__*/
-  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0IhUKE1dhdGNoUHJveGllc1JlcXVlc3QiQAoUV2F0Y2hQcm94aWVzUmVzcG9uc2USKAoHcHJveGllcxgBIAMoCzIXLm1lc2hkYXNoLm1lc2gudjEuUHJveHkiPwoTTGlzdFByb3hpZXNSZXNwb25zZRIoCgdwcm94aWVzGAEgAygLMhcubWVzaGRhc2gubWVzaC52MS5Qcm94eSLaAQoHWGRzU3luYxIMCgR0eXBlGAEgASgJEioKBXN0YXRlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5TeW5jU3RhdGUSFAoMc2VudF92ZXJzaW9uGAMgASgJEhUKDWFja2VkX3ZlcnNpb24YBCABKAkSDQoFZXJyb3IYBSABKAkSFAoMbGFzdF9zZW50X21zGAYgASgDEhMKC2xhc3RfYWNrX21zGAcgASgDEhYKDmNvbnZlcmdlbmNlX21zGAggASgBEhYKDnJlc291cmNlX2NvdW50GAkgASgNIp8CCgVQcm94eRIKCgJpZBgBIAEoCRIpCgRyb2xlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5Qcm94eVJvbGUSLQoJbGlzdGVuZXJzGAMgAygLMhoubWVzaGRhc2gubWVzaC52MS5MaXN0ZW5lchIrCghjbHVzdGVycxgEIAMoCzIZLm1lc2hkYXNoLm1lc2gudjEuQ2x1c3RlchIWCg5jb25maWdfdmVyc2lvbhgFIAEoCRIVCg1hZG1pbl9hZGRyZXNzGAYgASgJEicKBHN5bmMYByADKAsyGS5tZXNoZGFzaC5tZXNoLnYxLlhkc1N5bmMSEgoKaW5fcHJvY2VzcxgIIAEoCBIXCg9jb25uZWN0ZWRfYXRfbXMYCSABKAMiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkqcQoJUHJveHlSb2xlEhoKFlBST1hZX1JPTEVfVU5TUEVDSUZJRUQQABIWChJQUk9YWV9ST0xFX1NJREVDQVIQARIWChJQUk9YWV9ST0xFX0dBVEVXQVkQAhIYChRQUk9YWV9ST0xFX1BST1hZTEVTUxADKoMBCglTeW5jU3RhdGUSGgoWU1lOQ19TVEFURV9VTlNQRUNJRklFRBAAEhUKEVNZTkNfU1RBVEVfU1lOQ0VEEAESFwoTU1lOQ19TVEFURV9OT1RfU0VOVBACEhQKEFNZTkNfU1RBVEVfU1RBTEUQAxIUChBTWU5DX1NUQVRFX0VSUk9SEAQyygEKC01lc2hTZXJ2aWNlEloKC0xpc3RQcm94aWVzEiQubWVzaGRhc2gubWVzaC52MS5MaXN0UHJveGllc1JlcXVlc3QaJS5tZXNoZGFzaC5tZXNoLnYxLkxpc3RQcm94aWVzUmVzcG9uc2USXwoMV2F0Y2hQcm94aWVzEiUubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXF1ZXN0GiYubWVzaGRhc2gubWVzaC52MS5XYXRjaFByb3hpZXNSZXNwb25zZTABYgZwcm90bzM");
+  fileDesc("ChttZXNoZGFzaC9tZXNoL3YxL21lc2gucHJvdG8SEG1lc2hkYXNoLm1lc2gudjEiFAoSTGlzdFByb3hpZXNSZXF1ZXN0IhUKE1dhdGNoUHJveGllc1JlcXVlc3QiQAoUV2F0Y2hQcm94aWVzUmVzcG9uc2USKAoHcHJveGllcxgBIAMoCzIXLm1lc2hkYXNoLm1lc2gudjEuUHJveHkiPwoTTGlzdFByb3hpZXNSZXNwb25zZRIoCgdwcm94aWVzGAEgAygLMhcubWVzaGRhc2gubWVzaC52MS5Qcm94eSLaAQoHWGRzU3luYxIMCgR0eXBlGAEgASgJEioKBXN0YXRlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5TeW5jU3RhdGUSFAoMc2VudF92ZXJzaW9uGAMgASgJEhUKDWFja2VkX3ZlcnNpb24YBCABKAkSDQoFZXJyb3IYBSABKAkSFAoMbGFzdF9zZW50X21zGAYgASgDEhMKC2xhc3RfYWNrX21zGAcgASgDEhYKDmNvbnZlcmdlbmNlX21zGAggASgBEhYKDnJlc291cmNlX2NvdW50GAkgASgNIp8CCgVQcm94eRIKCgJpZBgBIAEoCRIpCgRyb2xlGAIgASgOMhsubWVzaGRhc2gubWVzaC52MS5Qcm94eVJvbGUSLQoJbGlzdGVuZXJzGAMgAygLMhoubWVzaGRhc2gubWVzaC52MS5MaXN0ZW5lchIrCghjbHVzdGVycxgEIAMoCzIZLm1lc2hkYXNoLm1lc2gudjEuQ2x1c3RlchIWCg5jb25maWdfdmVyc2lvbhgFIAEoCRIVCg1hZG1pbl9hZGRyZXNzGAYgASgJEicKBHN5bmMYByADKAsyGS5tZXNoZGFzaC5tZXNoLnYxLlhkc1N5bmMSEgoKaW5fcHJvY2VzcxgIIAEoCBIXCg9jb25uZWN0ZWRfYXRfbXMYCSABKAMiKQoITGlzdGVuZXISDAoEbmFtZRgBIAEoCRIPCgdhZGRyZXNzGAIgASgJIioKB0NsdXN0ZXISDAoEbmFtZRgBIAEoCRIRCgllbmRwb2ludHMYAiADKAkiTgoUR2V0Q29uZmlnRHVtcFJlcXVlc3QSEAoIcHJveHlfaWQYASABKAkSEAoIcmVzb3VyY2UYAiABKAkSEgoKbmFtZV9yZWdleBgDIAEoCSJ/ChVHZXRDb25maWdEdW1wUmVzcG9uc2USEwoLY29uZmlnX2R1bXAYASABKAkSFgoOY29uZmlnX3ZlcnNpb24YAiABKAkSFQoNYXBwbGllZF9hdF9tcxgDIAEoAxIPCgdkeW5hbWljGAQgASgIEhEKCXJlc291cmNlcxgFIAMoCSpxCglQcm94eVJvbGUSGgoWUFJPWFlfUk9MRV9VTlNQRUNJRklFRBAAEhYKElBST1hZX1JPTEVfU0lERUNBUhABEhYKElBST1hZX1JPTEVfR0FURVdBWRACEhgKFFBST1hZX1JPTEVfUFJPWFlMRVNTEAMqgwEKCVN5bmNTdGF0ZRIaChZTWU5DX1NUQVRFX1VOU1BFQ0lGSUVEEAASFQoRU1lOQ19TVEFURV9TWU5DRUQQARIXChNTWU5DX1NUQVRFX05PVF9TRU5UEAISFAoQU1lOQ19TVEFURV9TVEFMRRADEhQKEFNZTkNfU1RBVEVfRVJST1IQBDKsAgoLTWVzaFNlcnZpY2USWgoLTGlzdFByb3hpZXMSJC5tZXNoZGFzaC5tZXNoLnYxLkxpc3RQcm94aWVzUmVxdWVzdBolLm1lc2hkYXNoLm1lc2gudjEuTGlzdFByb3hpZXNSZXNwb25zZRJfCgxXYXRjaFByb3hpZXMSJS5tZXNoZGFzaC5tZXNoLnYxLldhdGNoUHJveGllc1JlcXVlc3QaJi5tZXNoZGFzaC5tZXNoLnYxLldhdGNoUHJveGllc1Jlc3BvbnNlMAESYAoNR2V0Q29uZmlnRHVtcBImLm1lc2hkYXNoLm1lc2gudjEuR2V0Q29uZmlnRHVtcFJlcXVlc3QaJy5tZXNoZGFzaC5tZXNoLnYxLkdldENvbmZpZ0R1bXBSZXNwb25zZWIGcHJvdG8z");
 
 /**
  * @generated from message meshdash.mesh.v1.ListProxiesRequest
@@ -251,6 +251,89 @@ export const ClusterSchema: GenMessage<Cluster> = /*@__PURE__*/
   messageDesc(file_meshdash_mesh_v1_mesh, 7);
 
 /**
+ * @generated from message meshdash.mesh.v1.GetConfigDumpRequest
+ */
+export type GetConfigDumpRequest = Message<"meshdash.mesh.v1.GetConfigDumpRequest"> & {
+  /**
+   * The proxy's node id (Proxy.id).
+   *
+   * @generated from field: string proxy_id = 1;
+   */
+  proxyId: string;
+
+  /**
+   * Envoy's `resource=`: one section such as dynamic_listeners, dynamic_route_configs,
+   * dynamic_active_clusters or dynamic_endpoint_configs (static_* for bootstrap proxies); empty for all.
+   *
+   * @generated from field: string resource = 2;
+   */
+  resource: string;
+
+  /**
+   * Envoy's `name_regex=`: keeps only resources whose name contains a match (RE2 syntax; patterns that could
+   * backtrack catastrophically are refused); empty for all.
+   *
+   * @generated from field: string name_regex = 3;
+   */
+  nameRegex: string;
+};
+
+/**
+ * Describes the message meshdash.mesh.v1.GetConfigDumpRequest.
+ * Use `create(GetConfigDumpRequestSchema)` to create a new message.
+ */
+export const GetConfigDumpRequestSchema: GenMessage<GetConfigDumpRequest> = /*@__PURE__*/
+  messageDesc(file_meshdash_mesh_v1_mesh, 8);
+
+/**
+ * @generated from message meshdash.mesh.v1.GetConfigDumpResponse
+ */
+export type GetConfigDumpResponse = Message<"meshdash.mesh.v1.GetConfigDumpResponse"> & {
+  /**
+   * The config dump as pretty-printed JSON: {"configs": [ListenersConfigDump, RoutesConfigDump,
+   * ClustersConfigDump, EndpointsConfigDump]}, with secret header values replaced by "[REDACTED]".
+   *
+   * @generated from field: string config_dump = 1;
+   */
+  configDump: string;
+
+  /**
+   * The proxy's config version when the dump was taken.
+   *
+   * @generated from field: string config_version = 2;
+   */
+  configVersion: string;
+
+  /**
+   * When that config was applied (ms since the epoch).
+   *
+   * @generated from field: int64 applied_at_ms = 3;
+   */
+  appliedAtMs: bigint;
+
+  /**
+   * True when the config came over xDS (dynamic_* sections), false for a static bootstrap.
+   *
+   * @generated from field: bool dynamic = 4;
+   */
+  dynamic: boolean;
+
+  /**
+   * The `resource` values this proxy's dump has.
+   *
+   * @generated from field: repeated string resources = 5;
+   */
+  resources: string[];
+};
+
+/**
+ * Describes the message meshdash.mesh.v1.GetConfigDumpResponse.
+ * Use `create(GetConfigDumpResponseSchema)` to create a new message.
+ */
+export const GetConfigDumpResponseSchema: GenMessage<GetConfigDumpResponse> = /*@__PURE__*/
+  messageDesc(file_meshdash_mesh_v1_mesh, 9);
+
+/**
  * @generated from enum meshdash.mesh.v1.ProxyRole
  */
 export enum ProxyRole {
@@ -353,6 +436,18 @@ export const MeshService: GenService<{
     methodKind: "server_streaming";
     input: typeof WatchProxiesRequestSchema;
     output: typeof WatchProxiesResponseSchema;
+  },
+  /**
+   * GetConfigDump returns one in-process proxy's /config_dump (Envoy's JSON shape) with secrets redacted.
+   * Errors: NOT_FOUND for an unknown proxy, FAILED_PRECONDITION for an external xDS client (its config
+   * lives in its own process), INVALID_ARGUMENT for an unknown resource or a bad name_regex.
+   *
+   * @generated from rpc meshdash.mesh.v1.MeshService.GetConfigDump
+   */
+  getConfigDump: {
+    methodKind: "unary";
+    input: typeof GetConfigDumpRequestSchema;
+    output: typeof GetConfigDumpResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_meshdash_mesh_v1_mesh, 0);
