@@ -10,3 +10,11 @@ export { sniffProtocol, classify, type Protocol } from "./listener/protocol-snif
 export { createDualProtocolServer, type DualHandler, type DualProtocolServer } from "./listener/dual-protocol-server";
 export { isLoopback } from "./admin/admin-server";
 export { createXdsClient, type XdsClient, type XdsClientOptions, type XdsClientStatus, type XdsTypeStatus, type XdsNode, type XdsKind } from "./xds-client/xds-client";
+export { configDump, type ConfigDumpQuery } from "./admin/config-dump";
+export { isSecretHeader, REDACTED } from "./tap/redact";
+export type { CompiledCluster, Endpoint as ClusterEndpoint, CircuitBreakers } from "./upstream/cluster";
+export { createHistogram, quantile, DEFAULT_BUCKETS, type Histogram } from "./stats/stats-store";
+export type { CompiledConfig, CompiledListener } from "./config/compile";
+export type { CompiledRoute, CompiledRouteTable, CompiledVirtualHost, RouteAction, RouteStats } from "./router/route-table";
+export { describeRouteMatch, explainRoute, virtualHostsOf, type ExplainRequest, type RouteExplanation, type RouteVerdict, type VirtualHostVerdict } from "./router/explain-route";
+export { compileSafeRegex, RegexError } from "./router/safe-regex";

@@ -33,6 +33,7 @@ import { compileHashPolicy } from "./hash-policy";
 import { typeRegistry } from "../config/type-registry";
 import type { StatsStore } from "../stats/stats-store";
 import { regexOrError } from "./string-matcher";
+import { withConditionInfo } from "./condition-info";
 
 /** Envoy's default route timeout. */
 export const DEFAULT_ROUTE_TIMEOUT_MS = 15_000;
@@ -142,7 +143,10 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
     const p = collectIssues(issues, () => compileQueryMatcher(q, `${path}.match.query_parameters[${i}]`));
     if (p) conditions.push(p);
   });
-  if (m.grpc) conditions.push((input) => (input.headers["content-type"] ?? "").startsWith("application/grpc"));
+  if (m.grpc) {
+    const grpc: RequestPredicate = (input) => (input.headers["content-type"] ?? "").startsWith("application/grpc");
+    conditions.push(withConditionInfo(grpc, { kind: "grpc", label: 'gRPC (content-type "application/grpc*")', observe: (input) => input.headers["content-type"] }));
+  }
   const fraction = fractionOf(m.runtimeFraction?.defaultValue);
   const action = collectIssues(issues, () => compileAction(r, path, vhRetry, inh));
   const req = collectIssues(issues, () => compileHeaderMutation(r.requestHeadersToAdd, r.requestHeadersToRemove, path, "request_headers_to_add", "request_headers_to_remove"));

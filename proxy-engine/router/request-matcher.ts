@@ -8,6 +8,7 @@ import type { FractionalPercent } from "../../proto/gen/envoy/type/v3/percent_pb
 import { FractionalPercent_DenominatorType } from "../../proto/gen/envoy/type/v3/percent_pb";
 import { ConfigError } from "../config/config-error";
 import { compileStringMatcher, regexOrError, type StringPredicate } from "./string-matcher";
+import { describeHeaderMatcher, describeQueryMatcher, shownHeaderValue, withConditionInfo } from "./condition-info";
 
 /** What route matching sees of a request. */
 export interface MatchInput {
@@ -100,7 +101,7 @@ export function compileHeaderMatcher(h: HeaderMatcher, path: string): RequestPre
     default:
       throw new ConfigError([{ path, message: `unsupported header match "${(spec as { case?: string }).case}"` }]);
   }
-  return (input) => test(headerValue(input, name)) !== invert;
+  return withConditionInfo((input) => test(headerValue(input, name)) !== invert, { kind: "header", label: describeHeaderMatcher(h), observe: (input) => shownHeaderValue(name, headerValue(input, name)) });
 }
 
 function queryValue(query: string, name: string): string | undefined {
@@ -125,18 +126,19 @@ export function compileQueryMatcher(q: QueryParameterMatcher, path: string): Req
   if (!q.name) throw new ConfigError([{ path: `${path}.name`, message: "is required" }]);
   const name = q.name;
   const spec = q.queryParameterMatchSpecifier;
+  const info = { kind: "query" as const, label: describeQueryMatcher(q), observe: (input: MatchInput) => queryValue(input.query, name) };
   if (spec.case === "stringMatch") {
     const p = compileStringMatcher(spec.value, `${path}.string_match`);
-    return (input) => {
+    return withConditionInfo((input) => {
       const v = queryValue(input.query, name);
       return v !== undefined && p(v);
-    };
+    }, info);
   }
   if (spec.case === "presentMatch") {
     const want = spec.value;
-    return (input) => (queryValue(input.query, name) !== undefined) === want;
+    return withConditionInfo((input) => (queryValue(input.query, name) !== undefined) === want, info);
   }
-  return (input) => queryValue(input.query, name) !== undefined;
+  return withConditionInfo((input) => queryValue(input.query, name) !== undefined, info);
 }
 
 /** runtime_fraction's default_value as a probability in [0, 1]. */

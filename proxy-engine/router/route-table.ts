@@ -122,7 +122,7 @@ export function findVirtualHost(table: CompiledRouteTable, authority: string): C
   return table.wildcard;
 }
 
-function pathMatches(route: CompiledRoute, path: string): boolean {
+export function pathMatches(route: CompiledRoute, path: string): boolean {
   const p = route.caseSensitive ? path : path.toLowerCase();
   switch (route.pathKind) {
     case PATH_PREFIX:
