@@ -16,15 +16,27 @@ function json<T extends Message>(schema: DescMessage, m: T): JsonObject {
   return redact(toJson(schema, m, { registry: typeRegistry })) as JsonObject;
 }
 
-/** Redacts the value of any {key, value} header pair whose key is a secret header. */
+/**
+ * Redacts secret header values: the value of any {key, value} header pair whose key is a secret header,
+ * and every string beside the `name` of a header matcher on one (a route matching `authorization:
+ * Bearer …` holds the token in its string_match).
+ */
 export function redact(v: JsonValue): JsonValue {
   if (Array.isArray(v)) return v.map(redact);
   if (v && typeof v === "object") {
+    const matcher = typeof v.name === "string" && isSecretHeader(v.name);
     const out: JsonObject = {};
-    for (const [k, val] of Object.entries(v)) out[k] = redact(val as JsonValue);
+    for (const [k, val] of Object.entries(v)) out[k] = matcher && k !== "name" ? redactStrings(val as JsonValue) : redact(val as JsonValue);
     if (typeof out.key === "string" && "value" in out && isSecretHeader(out.key)) out.value = REDACTED;
     return out;
   }
+  return v;
+}
+
+function redactStrings(v: JsonValue): JsonValue {
+  if (typeof v === "string") return REDACTED;
+  if (Array.isArray(v)) return v.map(redactStrings);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, redactStrings(val as JsonValue)]));
   return v;
 }
 

@@ -3,10 +3,9 @@
 // per-type sync status as istioctl proxy-status shows it; WatchProxies streams it live; GetConfigDump
 // returns an in-process proxy's redacted /config_dump.
 
-import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { MeshService, ProxyRole, SyncState, type GetConfigDumpRequest, type GetConfigDumpResponse, type Proxy as ProxyMsg } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
-import { compileSafeRegex, configDump, isSecretHeader, REDACTED, type Proxy } from "../../proxy-engine";
+import { compileSafeRegex, configDump, type Proxy } from "../../proxy-engine";
 import type { AdsServer } from "../xds/ads-server";
 import { XDS_SHORT, type ProxyKind, type ProxyStatus, type SyncState as State } from "../xds/xds-types";
 
@@ -78,27 +77,6 @@ const RESOURCES = {
   static: ["static_listeners", "static_route_configs", "static_clusters", "dynamic_endpoint_configs"],
 } as const;
 
-/**
- * The engine redacts secret header values ({key, value} pairs). Header matchers name the header with
- * `name` and hold the value to compare in a sibling (string_match, exact_match, ...): a route matching
- * `authorization: Bearer …` would show the token, so every string beside such a `name` is redacted too.
- */
-export function redactHeaderMatchers(v: JsonValue): JsonValue {
-  if (Array.isArray(v)) return v.map(redactHeaderMatchers);
-  if (!v || typeof v !== "object") return v;
-  const secret = typeof v.name === "string" && isSecretHeader(v.name);
-  const out: JsonObject = {};
-  for (const [k, val] of Object.entries(v)) out[k] = secret && k !== "name" ? redactStrings(val as JsonValue) : redactHeaderMatchers(val as JsonValue);
-  return out;
-}
-
-function redactStrings(v: JsonValue): JsonValue {
-  if (typeof v === "string") return REDACTED;
-  if (Array.isArray(v)) return v.map(redactStrings);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, val]) => [k, redactStrings(val as JsonValue)]));
-  return v;
-}
-
 export function getConfigDump(deps: MeshServiceDeps, req: Pick<GetConfigDumpRequest, "proxyId" | "resource" | "nameRegex">): Plain<GetConfigDumpResponse> {
   const id = req.proxyId.trim();
   if (!id) throw new ConnectError("proxy_id is required: the node id of a proxy, as ListProxies returns it", Code.InvalidArgument);
@@ -129,7 +107,7 @@ export function getConfigDump(deps: MeshServiceDeps, req: Pick<GetConfigDumpRequ
       throw new ConnectError(`invalid name_regex: ${(e as Error).message}`, Code.InvalidArgument);
     }
   }
-  const dump = redactHeaderMatchers(configDump(config, dynamic, { resource: req.resource || undefined, nameRegex }));
+  const dump = configDump(config, dynamic, { resource: req.resource || undefined, nameRegex });
   return { configDump: JSON.stringify(dump, null, 2), configVersion: config.version, appliedAtMs: BigInt(config.appliedAt), dynamic, resources: [...resources] };
 }
 
