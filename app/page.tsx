@@ -1,6 +1,6 @@
-// The dashboard opens on live traffic.
+// The dashboard opens on the mesh at a glance.
 import { redirect } from "next/navigation";
 
 export default function Home() {
-  redirect("/tap");
+  redirect("/overview");
 }

@@ -14,12 +14,15 @@ import { openSqliteConfigStore } from "../control-plane/store/sqlite-config-stor
 import { demoRegistryServices, startDemoMesh, type DemoMesh } from "../demo/demo-mesh";
 import { startDemoServices, type DemoServices } from "../demo/demo-services";
 import { startTrafficGenerator, type TrafficGenerator } from "../demo/traffic-generator";
+import { createClusterStatsSampler, type ClusterStatsSampler } from "../stats-history/cluster-stats-sampler";
 import { loadBootstrapFile } from "./load-bootstrap";
 import type { RuntimeOptions } from "./runtime-options";
 
 export interface Runtime {
   readonly proxies: readonly Proxy[];
   readonly controlPlane: ControlPlane;
+  /** Samples every proxy's cluster stats every few seconds (history for the Clusters and Overview pages). */
+  readonly clusterStats: ClusterStatsSampler;
   /** Aborted when the runtime stops; long-lived RPC streams end on it. */
   readonly stopping: AbortSignal;
   ingressAddress(): string | undefined;
@@ -104,9 +107,14 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
       }
     }
     const gw = gateway;
+    const running = proxies;
+    const clusterStats = createClusterStatsSampler({ proxies: () => running });
+    clusterStats.start();
+    cleanups.push(() => clusterStats.stop());
     return {
       proxies,
       controlPlane,
+      clusterStats,
       stopping: stopping.signal,
       ingressAddress: () => gw.listeners()[0]?.address,
       xdsAddress: () => xdsAddress,
