@@ -6,7 +6,7 @@ export default function NotFound() {
     <div className="empty-state">
       <h2>Page not found</h2>
       <p>
-        Go to <Link href="/tap">live tap</Link>.
+        Go to the <Link href="/overview">overview</Link> or <Link href="/tap">live tap</Link>.
       </p>
     </div>
   );

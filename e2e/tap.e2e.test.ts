@@ -36,8 +36,7 @@ async function waitUntil(cond: () => Promise<boolean>, timeoutMs = 10_000): Prom
 describe("Tap page", () => {
   it("shows live demo traffic as soon as it opens", async () => {
     const page = await browser.newPage();
-    await page.goto(server.dashboardUrl);
-    await page.waitForURL(/\/tap/);
+    await page.goto(`${server.dashboardUrl}/tap`);
     await page.getByTestId("tap-row").first().waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("tap-status-line").textContent()).toContain("Tapping live");
     expect(await activeTaps()).toBe(1);
