@@ -1,0 +1,4 @@
+// Shown while the Config pages load.
+export default function Loading() {
+  return <div className="loading">Loading config…</div>;
+}
