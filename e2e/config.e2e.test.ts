@@ -177,6 +177,18 @@ describe("Config page", () => {
     expect(await reviewsVersions(12)).toEqual({ v3: 12 });
     expect(await page.getByTestId("base-revision").textContent()).toBe(String(rev2));
     await page.close();
+
+    // The Tap page shows it too: productpage's sidecar now sends its reviews calls to the v3 subset.
+    const tap = await browser.newPage();
+    await tap.goto(`${server.dashboardUrl}/tap?path=/reviews/&authority=reviews&limit=10`);
+    await tap.getByText("Waiting for matching requests").waitFor();
+    await reviewsVersions(5);
+    await tap.getByText("Tap ended: limit of 10 requests reached").waitFor({ timeout: 30_000 });
+    const clusters = await tap.getByTestId("tap-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-cluster") ?? ""));
+    const outbound = clusters.filter((c) => c.startsWith("outbound|"));
+    expect(outbound.length).toBeGreaterThan(0);
+    expect(new Set(outbound)).toEqual(new Set(["outbound|9080|v3|reviews.default.svc.cluster.local"]));
+    await tap.close();
   });
 
   it("(b) shows an invalid split at the field and pushes nothing", async () => {

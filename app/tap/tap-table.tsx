@@ -59,6 +59,7 @@ export function TapTable({ rows, selected, onSelect }: TapTableProps) {
                 role="row"
                 data-testid="tap-row"
                 data-path={r.path}
+                data-cluster={r.cluster}
                 className={`tap-row ${r.key === selected ? "selected" : ""}`}
                 style={{ position: "absolute", top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                 onClick={() => onSelect(r.key)}
