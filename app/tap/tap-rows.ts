@@ -46,7 +46,7 @@ const addr = (a: { ip: string; port: number } | undefined) => (a ? `${a.ip}:${a.
 
 export function applyTapEvent(t: TapRows, e: TapEvent, now: number): void {
   const ev = e.event;
-  if (ev.case === undefined) return;
+  if (ev.case === undefined || ev.case === "drops") return;
   const key = keyOf(e, ev.value.id);
   let row = t.byKey.get(key);
   if (!row) {

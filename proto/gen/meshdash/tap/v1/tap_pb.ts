@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file meshdash/tap/v1/tap.proto.
  */
 export const file_meshdash_tap_v1_tap: GenFile = /*@__PURE__*/
-  fileDesc("ChltZXNoZGFzaC90YXAvdjEvdGFwLnByb3RvEg9tZXNoZGFzaC50YXAudjEicQoOT2JzZXJ2ZVJlcXVlc3QSDQoFbGltaXQYASABKA0SJQoFbWF0Y2gYAiABKAsyFi5tZXNoZGFzaC50YXAudjEuTWF0Y2gSKQoHZXh0cmFjdBgDIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5FeHRyYWN0IqwHCgVNYXRjaBIpCgNhbGwYASABKAsyGi5tZXNoZGFzaC50YXAudjEuTWF0Y2guU2VxSAASKQoDYW55GAIgASgLMhoubWVzaGRhc2gudGFwLnYxLk1hdGNoLlNlcUgAEiUKA25vdBgDIAEoCzIWLm1lc2hkYXNoLnRhcC52MS5NYXRjaEgAEiwKBnNvdXJjZRgEIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIxCgtkZXN0aW5hdGlvbhgFIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIrCgRodHRwGAYgASgLMhsubWVzaGRhc2gudGFwLnYxLk1hdGNoLkh0dHBIABI5ChFkZXN0aW5hdGlvbl9sYWJlbBgHIAEoCzIcLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5MYWJlbEgAEjMKC3JvdXRlX2xhYmVsGAggASgLMhwubWVzaGRhc2gudGFwLnYxLk1hdGNoLkxhYmVsSAAaLgoDU2VxEicKB21hdGNoZXMYASADKAsyFi5tZXNoZGFzaC50YXAudjEuTWF0Y2gaIwoFTGFiZWwSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJGsgBCgNUY3ASNQoHbmV0bWFzaxgBIAEoCzIiLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3AuTmV0bWFza0gAEjUKBXBvcnRzGAMgASgLMiQubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcC5Qb3J0UmFuZ2VIABojCgdOZXRtYXNrEgoKAmlwGAEgASgJEgwKBG1hc2sYAiABKA0aJQoJUG9ydFJhbmdlEgsKA21pbhgBIAEoDRILCgNtYXgYAiABKA1CBwoFbWF0Y2ga/gEKBEh0dHASKQoGc2NoZW1lGAEgASgOMhcubWVzaGRhc2gudGFwLnYxLlNjaGVtZUgAEhAKBm1ldGhvZBgDIAEoCUgAEjwKCWF1dGhvcml0eRgCIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAASNwoEcGF0aBgEIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAAaOQoLU3RyaW5nTWF0Y2gSDwoFZXhhY3QYASABKAlIABIQCgZwcmVmaXgYAiABKAlIAEIHCgVtYXRjaEIHCgVtYXRjaEIHCgVtYXRjaCKbAQoHRXh0cmFjdBItCgRodHRwGAEgASgLMh0ubWVzaGRhc2gudGFwLnYxLkV4dHJhY3QuSHR0cEgAGlYKBEh0dHASOAoHaGVhZGVycxgBIAEoCzIlLm1lc2hkYXNoLnRhcC52MS5FeHRyYWN0Lkh0dHAuSGVhZGVyc0gAGgkKB0hlYWRlcnNCCQoHZXh0cmFjdEIJCgdleHRyYWN0IiYKClRjcEFkZHJlc3MSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDSIlCgZIZWFkZXISDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCSIzCgdIZWFkZXJzEigKB2hlYWRlcnMYASADKAsyFy5tZXNoZGFzaC50YXAudjEuSGVhZGVyIigKCFN0cmVhbUlkEgwKBGJhc2UYASABKA0SDgoGc3RyZWFtGAIgASgEIo8BCgxSb3V0ZUNvbnRleHQSDQoFcHJveHkYASABKAkSEAoIbGlzdGVuZXIYAiABKAkSFAoMdmlydHVhbF9ob3N0GAMgASgJEg0KBXJvdXRlGAQgASgJEg8KB2NsdXN0ZXIYBSABKAkSEAoIZW5kcG9pbnQYBiABKAkSFgoOY29uZmlnX3ZlcnNpb24YByABKAkisgsKCFRhcEV2ZW50EisKBnNvdXJjZRgBIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEj4KC3NvdXJjZV9tZXRhGAIgAygLMikubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlNvdXJjZU1ldGFFbnRyeRIwCgtkZXN0aW5hdGlvbhgDIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEkgKEGRlc3RpbmF0aW9uX21ldGEYBCADKAsyLi5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuRGVzdGluYXRpb25NZXRhRW50cnkSOAoPcHJveHlfZGlyZWN0aW9uGAUgASgOMh8ubWVzaGRhc2gudGFwLnYxLlByb3h5RGlyZWN0aW9uEjwKCnJvdXRlX21ldGEYBiADKAsyKC5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUm91dGVNZXRhRW50cnkSNAoNcm91dGVfY29udGV4dBgHIAEoCzIdLm1lc2hkYXNoLnRhcC52MS5Sb3V0ZUNvbnRleHQSPQoMcmVxdWVzdF9pbml0GAogASgLMiUubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlJlcXVlc3RJbml0SAASPwoNcmVzcG9uc2VfaW5pdBgLIAEoCzImLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5SZXNwb25zZUluaXRIABI9CgxyZXNwb25zZV9lbmQYDCABKAsyJS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUmVzcG9uc2VFbmRIABoxCg9Tb3VyY2VNZXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARo2ChREZXN0aW5hdGlvbk1ldGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjAKDlJvdXRlTWV0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEauQEKC1JlcXVlc3RJbml0EiUKAmlkGAEgASgLMhkubWVzaGRhc2gudGFwLnYxLlN0cmVhbUlkEg4KBm1ldGhvZBgCIAEoCRInCgZzY2hlbWUYAyABKA4yFy5tZXNoZGFzaC50YXAudjEuU2NoZW1lEhEKCWF1dGhvcml0eRgEIAEoCRIMCgRwYXRoGAUgASgJEikKB2hlYWRlcnMYBiABKAsyGC5tZXNoZGFzaC50YXAudjEuSGVhZGVycxqsAQoMUmVzcG9uc2VJbml0EiUKAmlkGAEgASgLMhkubWVzaGRhc2gudGFwLnYxLlN0cmVhbUlkEjUKEnNpbmNlX3JlcXVlc3RfaW5pdBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhITCgtodHRwX3N0YXR1cxgDIAEoDRIpCgdoZWFkZXJzGAQgASgLMhgubWVzaGRhc2gudGFwLnYxLkhlYWRlcnMavgIKC1Jlc3BvbnNlRW5kEiUKAmlkGAEgASgLMhkubWVzaGRhc2gudGFwLnYxLlN0cmVhbUlkEjUKEnNpbmNlX3JlcXVlc3RfaW5pdBgCIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhI2ChNzaW5jZV9yZXNwb25zZV9pbml0GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhYKDnJlc3BvbnNlX2J5dGVzGAQgASgEEhoKEGdycGNfc3RhdHVzX2NvZGUYBSABKA1IABIaChByZXNldF9lcnJvcl9jb2RlGAYgASgNSAASKgoIdHJhaWxlcnMYByABKAsyGC5tZXNoZGFzaC50YXAudjEuSGVhZGVycxIWCg5yZXNwb25zZV9mbGFncxgIIAEoCUIFCgNlb3NCBwoFZXZlbnQqQwoGU2NoZW1lEhYKElNDSEVNRV9VTlNQRUNJRklFRBAAEg8KC1NDSEVNRV9IVFRQEAESEAoMU0NIRU1FX0hUVFBTEAIqbAoOUHJveHlEaXJlY3Rpb24SHwobUFJPWFlfRElSRUNUSU9OX1VOU1BFQ0lGSUVEEAASGwoXUFJPWFlfRElSRUNUSU9OX0lOQk9VTkQQARIcChhQUk9YWV9ESVJFQ1RJT05fT1VUQk9VTkQQAjJVCgpUYXBTZXJ2aWNlEkcKB09ic2VydmUSHy5tZXNoZGFzaC50YXAudjEuT2JzZXJ2ZVJlcXVlc3QaGS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQwAWIGcHJvdG8z", [file_google_protobuf_duration]);
+  fileDesc("ChltZXNoZGFzaC90YXAvdjEvdGFwLnByb3RvEg9tZXNoZGFzaC50YXAudjEi6AEKDk9ic2VydmVSZXF1ZXN0Eg0KBWxpbWl0GAEgASgNEiUKBW1hdGNoGAIgASgLMhYubWVzaGRhc2gudGFwLnYxLk1hdGNoEikKB2V4dHJhY3QYAyABKAsyGC5tZXNoZGFzaC50YXAudjEuRXh0cmFjdBIPCgdtYXhfcnBzGAQgASgNEikKB291dGNvbWUYBSABKAsyGC5tZXNoZGFzaC50YXAudjEuT3V0Y29tZRIlCgVzY29wZRgGIAEoCzIWLm1lc2hkYXNoLnRhcC52MS5TY29wZRISCgpib2R5X2J5dGVzGAcgASgNInwKB091dGNvbWUSFgoOc3RhdHVzX2NsYXNzZXMYASADKA0SFAoMc3RhdHVzX2NvZGVzGAIgAygNEi4KC21pbl9sYXRlbmN5GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhMKC2Vycm9yc19vbmx5GAQgASgIIm0KBVNjb3BlEg8KB3NlcnZpY2UYASABKAkSEAoId29ya2xvYWQYAiABKAkSDQoFcHJveHkYAyABKAkSMgoJZGlyZWN0aW9uGAQgASgOMh8ubWVzaGRhc2gudGFwLnYxLlByb3h5RGlyZWN0aW9uIqwHCgVNYXRjaBIpCgNhbGwYASABKAsyGi5tZXNoZGFzaC50YXAudjEuTWF0Y2guU2VxSAASKQoDYW55GAIgASgLMhoubWVzaGRhc2gudGFwLnYxLk1hdGNoLlNlcUgAEiUKA25vdBgDIAEoCzIWLm1lc2hkYXNoLnRhcC52MS5NYXRjaEgAEiwKBnNvdXJjZRgEIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIxCgtkZXN0aW5hdGlvbhgFIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIrCgRodHRwGAYgASgLMhsubWVzaGRhc2gudGFwLnYxLk1hdGNoLkh0dHBIABI5ChFkZXN0aW5hdGlvbl9sYWJlbBgHIAEoCzIcLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5MYWJlbEgAEjMKC3JvdXRlX2xhYmVsGAggASgLMhwubWVzaGRhc2gudGFwLnYxLk1hdGNoLkxhYmVsSAAaLgoDU2VxEicKB21hdGNoZXMYASADKAsyFi5tZXNoZGFzaC50YXAudjEuTWF0Y2gaIwoFTGFiZWwSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJGsgBCgNUY3ASNQoHbmV0bWFzaxgBIAEoCzIiLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3AuTmV0bWFza0gAEjUKBXBvcnRzGAMgASgLMiQubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcC5Qb3J0UmFuZ2VIABojCgdOZXRtYXNrEgoKAmlwGAEgASgJEgwKBG1hc2sYAiABKA0aJQoJUG9ydFJhbmdlEgsKA21pbhgBIAEoDRILCgNtYXgYAiABKA1CBwoFbWF0Y2ga/gEKBEh0dHASKQoGc2NoZW1lGAEgASgOMhcubWVzaGRhc2gudGFwLnYxLlNjaGVtZUgAEhAKBm1ldGhvZBgDIAEoCUgAEjwKCWF1dGhvcml0eRgCIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAASNwoEcGF0aBgEIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAAaOQoLU3RyaW5nTWF0Y2gSDwoFZXhhY3QYASABKAlIABIQCgZwcmVmaXgYAiABKAlIAEIHCgVtYXRjaEIHCgVtYXRjaEIHCgVtYXRjaCKbAQoHRXh0cmFjdBItCgRodHRwGAEgASgLMh0ubWVzaGRhc2gudGFwLnYxLkV4dHJhY3QuSHR0cEgAGlYKBEh0dHASOAoHaGVhZGVycxgBIAEoCzIlLm1lc2hkYXNoLnRhcC52MS5FeHRyYWN0Lkh0dHAuSGVhZGVyc0gAGgkKB0hlYWRlcnNCCQoHZXh0cmFjdEIJCgdleHRyYWN0IiYKClRjcEFkZHJlc3MSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDSIlCgZIZWFkZXISDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCSIzCgdIZWFkZXJzEigKB2hlYWRlcnMYASADKAsyFy5tZXNoZGFzaC50YXAudjEuSGVhZGVyIigKCFN0cmVhbUlkEgwKBGJhc2UYASABKA0SDgoGc3RyZWFtGAIgASgEIo8BCgxSb3V0ZUNvbnRleHQSDQoFcHJveHkYASABKAkSEAoIbGlzdGVuZXIYAiABKAkSFAoMdmlydHVhbF9ob3N0GAMgASgJEg0KBXJvdXRlGAQgASgJEg8KB2NsdXN0ZXIYBSABKAkSEAoIZW5kcG9pbnQYBiABKAkSFgoOY29uZmlnX3ZlcnNpb24YByABKAkipA0KCFRhcEV2ZW50EisKBnNvdXJjZRgBIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEj4KC3NvdXJjZV9tZXRhGAIgAygLMikubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlNvdXJjZU1ldGFFbnRyeRIwCgtkZXN0aW5hdGlvbhgDIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEkgKEGRlc3RpbmF0aW9uX21ldGEYBCADKAsyLi5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuRGVzdGluYXRpb25NZXRhRW50cnkSOAoPcHJveHlfZGlyZWN0aW9uGAUgASgOMh8ubWVzaGRhc2gudGFwLnYxLlByb3h5RGlyZWN0aW9uEjwKCnJvdXRlX21ldGEYBiADKAsyKC5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUm91dGVNZXRhRW50cnkSNAoNcm91dGVfY29udGV4dBgHIAEoCzIdLm1lc2hkYXNoLnRhcC52MS5Sb3V0ZUNvbnRleHQSPQoMcmVxdWVzdF9pbml0GAogASgLMiUubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlJlcXVlc3RJbml0SAASPwoNcmVzcG9uc2VfaW5pdBgLIAEoCzImLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5SZXNwb25zZUluaXRIABI9CgxyZXNwb25zZV9lbmQYDCABKAsyJS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUmVzcG9uc2VFbmRIABIwCgVkcm9wcxgNIAEoCzIfLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5Ecm9wc0gAGjEKD1NvdXJjZU1ldGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjYKFERlc3RpbmF0aW9uTWV0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMAoOUm91dGVNZXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARq5AQoLUmVxdWVzdEluaXQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSDgoGbWV0aG9kGAIgASgJEicKBnNjaGVtZRgDIAEoDjIXLm1lc2hkYXNoLnRhcC52MS5TY2hlbWUSEQoJYXV0aG9yaXR5GAQgASgJEgwKBHBhdGgYBSABKAkSKQoHaGVhZGVycxgGIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5IZWFkZXJzGqwBCgxSZXNwb25zZUluaXQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSNQoSc2luY2VfcmVxdWVzdF9pbml0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhMKC2h0dHBfc3RhdHVzGAMgASgNEikKB2hlYWRlcnMYBCABKAsyGC5tZXNoZGFzaC50YXAudjEuSGVhZGVycxrIAwoLUmVzcG9uc2VFbmQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSNQoSc2luY2VfcmVxdWVzdF9pbml0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjYKE3NpbmNlX3Jlc3BvbnNlX2luaXQYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFgoOcmVzcG9uc2VfYnl0ZXMYBCABKAQSGgoQZ3JwY19zdGF0dXNfY29kZRgFIAEoDUgAEhoKEHJlc2V0X2Vycm9yX2NvZGUYBiABKA1IABIqCgh0cmFpbGVycxgHIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5IZWFkZXJzEhYKDnJlc3BvbnNlX2ZsYWdzGAggASgJEhYKDnJldHJ5X2F0dGVtcHRzGAkgASgNEisKDHJlcXVlc3RfYm9keRgKIAEoCzIVLm1lc2hkYXNoLnRhcC52MS5Cb2R5EiwKDXJlc3BvbnNlX2JvZHkYCyABKAsyFS5tZXNoZGFzaC50YXAudjEuQm9keRIVCg1yZXF1ZXN0X2J5dGVzGAwgASgEQgUKA2Vvcxo0CgVEcm9wcxIVCg1xdWV1ZV9kcm9wcGVkGAEgASgEEhQKDHJhdGVfbGltaXRlZBgCIAEoBEIHCgVldmVudCJkCgRCb2R5EgwKBGRhdGEYASABKAwSEQoJdHJ1bmNhdGVkGAIgASgIEhMKC3RvdGFsX2J5dGVzGAMgASgEEhAKCHJlZGFjdGVkGAQgASgIEhQKDGNvbnRlbnRfdHlwZRgFIAEoCSpDCgZTY2hlbWUSFgoSU0NIRU1FX1VOU1BFQ0lGSUVEEAASDwoLU0NIRU1FX0hUVFAQARIQCgxTQ0hFTUVfSFRUUFMQAipsCg5Qcm94eURpcmVjdGlvbhIfChtQUk9YWV9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIbChdQUk9YWV9ESVJFQ1RJT05fSU5CT1VORBABEhwKGFBST1hZX0RJUkVDVElPTl9PVVRCT1VORBACMlUKClRhcFNlcnZpY2USRwoHT2JzZXJ2ZRIfLm1lc2hkYXNoLnRhcC52MS5PYnNlcnZlUmVxdWVzdBoZLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudDABYgZwcm90bzM", [file_google_protobuf_duration]);
 
 /**
  * @generated from message meshdash.tap.v1.ObserveRequest
@@ -38,6 +38,35 @@ export type ObserveRequest = Message<"meshdash.tap.v1.ObserveRequest"> & {
    * @generated from field: meshdash.tap.v1.Extract extract = 3;
    */
   extract?: Extract | undefined;
+
+  /**
+   * Most events per second this tap emits, shared fairly across every proxy it runs on (one token bucket
+   * per tap); 0 means the server default. Requests over the rate are counted, not streamed.
+   *
+   * @generated from field: uint32 max_rps = 4;
+   */
+  maxRps: number;
+
+  /**
+   * Filters on how a request ended, applied by the server before streaming.
+   *
+   * @generated from field: meshdash.tap.v1.Outcome outcome = 5;
+   */
+  outcome?: Outcome | undefined;
+
+  /**
+   * Which proxies the tap runs on; unset means every proxy in the mesh.
+   *
+   * @generated from field: meshdash.tap.v1.Scope scope = 6;
+   */
+  scope?: Scope | undefined;
+
+  /**
+   * Capture up to this many bytes of each request and response body (at most 65536); 0 = off.
+   *
+   * @generated from field: uint32 body_bytes = 7;
+   */
+  bodyBytes: number;
 };
 
 /**
@@ -46,6 +75,90 @@ export type ObserveRequest = Message<"meshdash.tap.v1.ObserveRequest"> & {
  */
 export const ObserveRequestSchema: GenMessage<ObserveRequest> = /*@__PURE__*/
   messageDesc(file_meshdash_tap_v1_tap, 0);
+
+/**
+ * Server-side outcome filters: a request is streamed only if it passes all that are set. Its three
+ * events are held until the outcome is known.
+ *
+ * @generated from message meshdash.tap.v1.Outcome
+ */
+export type Outcome = Message<"meshdash.tap.v1.Outcome"> & {
+  /**
+   * HTTP status classes to keep, e.g. 4 and 5 for 4xx and 5xx.
+   *
+   * @generated from field: repeated uint32 status_classes = 1;
+   */
+  statusClasses: number[];
+
+  /**
+   * Exact HTTP status codes to keep.
+   *
+   * @generated from field: repeated uint32 status_codes = 2;
+   */
+  statusCodes: number[];
+
+  /**
+   * Keep only requests at least this slow (request start to response end).
+   *
+   * @generated from field: google.protobuf.Duration min_latency = 3;
+   */
+  minLatency?: Duration | undefined;
+
+  /**
+   * Keep only errors: 5xx, resets, gRPC statuses other than OK, or any response flag.
+   *
+   * @generated from field: bool errors_only = 4;
+   */
+  errorsOnly: boolean;
+};
+
+/**
+ * Describes the message meshdash.tap.v1.Outcome.
+ * Use `create(OutcomeSchema)` to create a new message.
+ */
+export const OutcomeSchema: GenMessage<Outcome> = /*@__PURE__*/
+  messageDesc(file_meshdash_tap_v1_tap, 1);
+
+/**
+ * Where a tap runs: by service (all its workloads' sidecars), one workload, or one proxy, and in which
+ * direction. Empty fields do not narrow.
+ *
+ * @generated from message meshdash.tap.v1.Scope
+ */
+export type Scope = Message<"meshdash.tap.v1.Scope"> & {
+  /**
+   * Service hostname, e.g. reviews.default.svc.cluster.local.
+   *
+   * @generated from field: string service = 1;
+   */
+  service: string;
+
+  /**
+   * Workload name, e.g. reviews-v2-0.
+   *
+   * @generated from field: string workload = 2;
+   */
+  workload: string;
+
+  /**
+   * Proxy node id.
+   *
+   * @generated from field: string proxy = 3;
+   */
+  proxy: string;
+
+  /**
+   * @generated from field: meshdash.tap.v1.ProxyDirection direction = 4;
+   */
+  direction: ProxyDirection;
+};
+
+/**
+ * Describes the message meshdash.tap.v1.Scope.
+ * Use `create(ScopeSchema)` to create a new message.
+ */
+export const ScopeSchema: GenMessage<Scope> = /*@__PURE__*/
+  messageDesc(file_meshdash_tap_v1_tap, 2);
 
 /**
  * Match is a tree of predicates evaluated once per request, at request-init time.
@@ -112,7 +225,7 @@ export type Match = Message<"meshdash.tap.v1.Match"> & {
  * Use `create(MatchSchema)` to create a new message.
  */
 export const MatchSchema: GenMessage<Match> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 3);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Seq
@@ -129,7 +242,7 @@ export type Match_Seq = Message<"meshdash.tap.v1.Match.Seq"> & {
  * Use `create(Match_SeqSchema)` to create a new message.
  */
 export const Match_SeqSchema: GenMessage<Match_Seq> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 0);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Label
@@ -151,7 +264,7 @@ export type Match_Label = Message<"meshdash.tap.v1.Match.Label"> & {
  * Use `create(Match_LabelSchema)` to create a new message.
  */
 export const Match_LabelSchema: GenMessage<Match_Label> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 1);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Tcp
@@ -180,7 +293,7 @@ export type Match_Tcp = Message<"meshdash.tap.v1.Match.Tcp"> & {
  * Use `create(Match_TcpSchema)` to create a new message.
  */
 export const Match_TcpSchema: GenMessage<Match_Tcp> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 2);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Tcp.Netmask
@@ -204,7 +317,7 @@ export type Match_Tcp_Netmask = Message<"meshdash.tap.v1.Match.Tcp.Netmask"> & {
  * Use `create(Match_Tcp_NetmaskSchema)` to create a new message.
  */
 export const Match_Tcp_NetmaskSchema: GenMessage<Match_Tcp_Netmask> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 2, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 2, 0);
 
 /**
  * Inclusive; max of 0 means "min only".
@@ -228,7 +341,7 @@ export type Match_Tcp_PortRange = Message<"meshdash.tap.v1.Match.Tcp.PortRange">
  * Use `create(Match_Tcp_PortRangeSchema)` to create a new message.
  */
 export const Match_Tcp_PortRangeSchema: GenMessage<Match_Tcp_PortRange> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 2, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 2, 1);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Http
@@ -269,7 +382,7 @@ export type Match_Http = Message<"meshdash.tap.v1.Match.Http"> & {
  * Use `create(Match_HttpSchema)` to create a new message.
  */
 export const Match_HttpSchema: GenMessage<Match_Http> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 3);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 3);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Http.StringMatch
@@ -298,7 +411,7 @@ export type Match_Http_StringMatch = Message<"meshdash.tap.v1.Match.Http.StringM
  * Use `create(Match_Http_StringMatchSchema)` to create a new message.
  */
 export const Match_Http_StringMatchSchema: GenMessage<Match_Http_StringMatch> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1, 3, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 3, 3, 0);
 
 /**
  * @generated from message meshdash.tap.v1.Extract
@@ -321,7 +434,7 @@ export type Extract = Message<"meshdash.tap.v1.Extract"> & {
  * Use `create(ExtractSchema)` to create a new message.
  */
 export const ExtractSchema: GenMessage<Extract> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 4);
 
 /**
  * @generated from message meshdash.tap.v1.Extract.Http
@@ -344,7 +457,7 @@ export type Extract_Http = Message<"meshdash.tap.v1.Extract.Http"> & {
  * Use `create(Extract_HttpSchema)` to create a new message.
  */
 export const Extract_HttpSchema: GenMessage<Extract_Http> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 2, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 0);
 
 /**
  * Asks for request and response headers (and trailers) in the events.
@@ -360,7 +473,7 @@ export type Extract_Http_Headers = Message<"meshdash.tap.v1.Extract.Http.Headers
  * Use `create(Extract_Http_HeadersSchema)` to create a new message.
  */
 export const Extract_Http_HeadersSchema: GenMessage<Extract_Http_Headers> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 2, 0, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 0, 0);
 
 /**
  * @generated from message meshdash.tap.v1.TcpAddress
@@ -382,7 +495,7 @@ export type TcpAddress = Message<"meshdash.tap.v1.TcpAddress"> & {
  * Use `create(TcpAddressSchema)` to create a new message.
  */
 export const TcpAddressSchema: GenMessage<TcpAddress> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3);
+  messageDesc(file_meshdash_tap_v1_tap, 5);
 
 /**
  * @generated from message meshdash.tap.v1.Header
@@ -404,7 +517,7 @@ export type Header = Message<"meshdash.tap.v1.Header"> & {
  * Use `create(HeaderSchema)` to create a new message.
  */
 export const HeaderSchema: GenMessage<Header> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 4);
+  messageDesc(file_meshdash_tap_v1_tap, 6);
 
 /**
  * @generated from message meshdash.tap.v1.Headers
@@ -421,7 +534,7 @@ export type Headers = Message<"meshdash.tap.v1.Headers"> & {
  * Use `create(HeadersSchema)` to create a new message.
  */
 export const HeadersSchema: GenMessage<Headers> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 5);
+  messageDesc(file_meshdash_tap_v1_tap, 7);
 
 /**
  * Identifies one request stream: base is the downstream connection, stream the
@@ -446,7 +559,7 @@ export type StreamId = Message<"meshdash.tap.v1.StreamId"> & {
  * Use `create(StreamIdSchema)` to create a new message.
  */
 export const StreamIdSchema: GenMessage<StreamId> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 6);
+  messageDesc(file_meshdash_tap_v1_tap, 8);
 
 /**
  * What handled the request: the part of the event that Linkerd, Envoy and
@@ -502,7 +615,7 @@ export type RouteContext = Message<"meshdash.tap.v1.RouteContext"> & {
  * Use `create(RouteContextSchema)` to create a new message.
  */
 export const RouteContextSchema: GenMessage<RouteContext> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 7);
+  messageDesc(file_meshdash_tap_v1_tap, 9);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent
@@ -564,6 +677,12 @@ export type TapEvent = Message<"meshdash.tap.v1.TapEvent"> & {
      */
     value: TapEvent_ResponseEnd;
     case: "responseEnd";
+  } | {
+    /**
+     * @generated from field: meshdash.tap.v1.TapEvent.Drops drops = 13;
+     */
+    value: TapEvent_Drops;
+    case: "drops";
   } | { case: undefined; value?: undefined };
 };
 
@@ -572,7 +691,7 @@ export type TapEvent = Message<"meshdash.tap.v1.TapEvent"> & {
  * Use `create(TapEventSchema)` to create a new message.
  */
 export const TapEventSchema: GenMessage<TapEvent> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 8);
+  messageDesc(file_meshdash_tap_v1_tap, 10);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.RequestInit
@@ -614,7 +733,7 @@ export type TapEvent_RequestInit = Message<"meshdash.tap.v1.TapEvent.RequestInit
  * Use `create(TapEvent_RequestInitSchema)` to create a new message.
  */
 export const TapEvent_RequestInitSchema: GenMessage<TapEvent_RequestInit> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 8, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 10, 0);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.ResponseInit
@@ -646,7 +765,7 @@ export type TapEvent_ResponseInit = Message<"meshdash.tap.v1.TapEvent.ResponseIn
  * Use `create(TapEvent_ResponseInitSchema)` to create a new message.
  */
 export const TapEvent_ResponseInitSchema: GenMessage<TapEvent_ResponseInit> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 8, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 10, 1);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.ResponseEnd
@@ -700,6 +819,30 @@ export type TapEvent_ResponseEnd = Message<"meshdash.tap.v1.TapEvent.ResponseEnd
    * @generated from field: string response_flags = 8;
    */
   responseFlags: string;
+
+  /**
+   * Upstream attempts after the first (retries).
+   *
+   * @generated from field: uint32 retry_attempts = 9;
+   */
+  retryAttempts: number;
+
+  /**
+   * Captured bodies, when the tap asked for them.
+   *
+   * @generated from field: meshdash.tap.v1.Body request_body = 10;
+   */
+  requestBody?: Body | undefined;
+
+  /**
+   * @generated from field: meshdash.tap.v1.Body response_body = 11;
+   */
+  responseBody?: Body | undefined;
+
+  /**
+   * @generated from field: uint64 request_bytes = 12;
+   */
+  requestBytes: bigint;
 };
 
 /**
@@ -707,7 +850,78 @@ export type TapEvent_ResponseEnd = Message<"meshdash.tap.v1.TapEvent.ResponseEnd
  * Use `create(TapEvent_ResponseEndSchema)` to create a new message.
  */
 export const TapEvent_ResponseEndSchema: GenMessage<TapEvent_ResponseEnd> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 8, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 10, 2);
+
+/**
+ * Sent when this subscriber's queue or the tap's rate limit dropped events.
+ *
+ * @generated from message meshdash.tap.v1.TapEvent.Drops
+ */
+export type TapEvent_Drops = Message<"meshdash.tap.v1.TapEvent.Drops"> & {
+  /**
+   * Events dropped because the subscriber read too slowly, in total so far.
+   *
+   * @generated from field: uint64 queue_dropped = 1;
+   */
+  queueDropped: bigint;
+
+  /**
+   * Requests that matched but were over the tap's max_rps, in total so far.
+   *
+   * @generated from field: uint64 rate_limited = 2;
+   */
+  rateLimited: bigint;
+};
+
+/**
+ * Describes the message meshdash.tap.v1.TapEvent.Drops.
+ * Use `create(TapEvent_DropsSchema)` to create a new message.
+ */
+export const TapEvent_DropsSchema: GenMessage<TapEvent_Drops> = /*@__PURE__*/
+  messageDesc(file_meshdash_tap_v1_tap, 10, 3);
+
+/**
+ * A captured body: at most the bytes asked for, with obvious secrets (tokens, passwords) redacted.
+ *
+ * @generated from message meshdash.tap.v1.Body
+ */
+export type Body = Message<"meshdash.tap.v1.Body"> & {
+  /**
+   * @generated from field: bytes data = 1;
+   */
+  data: Uint8Array;
+
+  /**
+   * The body was longer than what was captured.
+   *
+   * @generated from field: bool truncated = 2;
+   */
+  truncated: boolean;
+
+  /**
+   * @generated from field: uint64 total_bytes = 3;
+   */
+  totalBytes: bigint;
+
+  /**
+   * Something in the captured bytes was replaced by [REDACTED].
+   *
+   * @generated from field: bool redacted = 4;
+   */
+  redacted: boolean;
+
+  /**
+   * @generated from field: string content_type = 5;
+   */
+  contentType: string;
+};
+
+/**
+ * Describes the message meshdash.tap.v1.Body.
+ * Use `create(BodySchema)` to create a new message.
+ */
+export const BodySchema: GenMessage<Body> = /*@__PURE__*/
+  messageDesc(file_meshdash_tap_v1_tap, 11);
 
 /**
  * @generated from enum meshdash.tap.v1.Scheme
