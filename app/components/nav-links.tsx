@@ -7,6 +7,7 @@ import { usePathname } from "next/navigation";
 const SECTIONS = [
   { href: "/overview", label: "Overview", hint: "The mesh at a glance" },
   { href: "/tap", label: "Tap", hint: "Live requests" },
+  { href: "/top", label: "Top", hint: "Live per-path stats" },
   { href: "/routes", label: "Routes", hint: "Route tree, test a request" },
   { href: "/clusters", label: "Clusters", hint: "Health and endpoints" },
   { href: "/proxies", label: "Proxies", hint: "xDS sync status" },

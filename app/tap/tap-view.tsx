@@ -1,17 +1,20 @@
-// The Tap page's interactive part: the form (state mirrored in the URL), Start/Stop/Pause/Clear,
-// status line, live table and the selected request's detail. Starts tapping as soon as it opens.
+// The Tap page's interactive part: the form (state mirrored in the URL), Start/Stop/Pause/Clear, status
+// line with drop counts, JSON/HAR export, live table and the selected stream's detail. Starts tapping as
+// soon as it opens.
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { TapDetail } from "./tap-detail";
+import { downloadText, exportFilename, toHar, toJsonExport } from "./tap-export";
 import { TapForm } from "./tap-form";
 import { queryFromParams, queryToParams, validateQuery, type TapQuery } from "./tap-query";
 import { TapRateChart } from "./tap-rate-chart";
 import { TapTable } from "./tap-table";
+import type { TapDrops } from "./tap-rows";
 import { useTap, type TapStatus } from "./use-tap";
 
-function StatusLine({ status, paused, rows, events }: { status: TapStatus; paused: boolean; rows: number; events: number }) {
+function StatusLine({ status, paused, rows, events, drops }: { status: TapStatus; paused: boolean; rows: number; events: number; drops: TapDrops }) {
   const text =
     status.kind === "idle"
       ? "Not tapping"
@@ -22,13 +25,21 @@ function StatusLine({ status, paused, rows, events }: { status: TapStatus; pause
         : status.kind === "ended"
           ? `Tap ended: ${status.reason}`
           : `Tap failed: ${status.message}`;
+  const pausedNote = paused && status.kind !== "streaming" ? " (table paused: Resume shows the latest)" : "";
   return (
     <div className={`status-line ${status.kind}`} data-testid="tap-status-line" role="status">
       <span className={`dot ${status.kind === "streaming" && !paused ? "live" : ""}`} />
       {text}
+      {pausedNote}
       <span className="muted">
         · {rows} streams · {events} events
       </span>
+      {(drops.rateLimited > 0 || drops.queueDropped > 0) && (
+        <span className="tap2-drops" data-testid="tap-drops">
+          {drops.rateLimited > 0 && <span title="matching requests over the tap's max RPS, counted but not streamed">· {drops.rateLimited.toLocaleString("en-US")} over max RPS</span>}
+          {drops.queueDropped > 0 && <span title="events the server dropped because this page read too slowly">· {drops.queueDropped.toLocaleString("en-US")} dropped (slow reader)</span>}
+        </span>
+      )}
     </div>
   );
 }
@@ -43,15 +54,30 @@ export function TapView() {
   const errors = validateQuery(draft);
   const tap = useTap();
 
-  // Opening the page (or a shared link) starts the tap it describes.
+  // Opening the page (or a shared link) starts the tap it describes; so does a link to another tap while
+  // the page is open (the URL changes without this page writing it).
+  const written = useRef<string | undefined>(undefined);
+  // Unmounting stops the stream; a remount (React's dev double-mount included) must start it again.
+  useEffect(
+    () => () => {
+      written.current = undefined;
+    },
+    [],
+  );
+  const qsNow = params.toString();
   useEffect(() => {
+    if (written.current === qsNow) return;
+    written.current = qsNow;
+    setDraft(fromUrl);
+    setSelected(undefined);
     if (Object.keys(validateQuery(fromUrl)).length === 0) tap.start(fromUrl);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [qsNow]);
 
   const startDraft = () => {
     if (Object.keys(errors).length > 0) return;
     const qs = queryToParams(draft).toString();
+    written.current = qs;
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
     setSelected(undefined);
     tap.start(draft);
@@ -63,16 +89,22 @@ export function TapView() {
     <div className="tap-view">
       <TapForm value={draft} errors={errors} onChange={setDraft} onSubmit={startDraft} />
       <div className="toolbar">
-        <StatusLine status={tap.status} paused={tap.paused} rows={tap.rows.length} events={tap.eventCount} />
+        <StatusLine status={tap.status} paused={tap.paused} rows={tap.rows.length} events={tap.eventCount} drops={tap.drops} />
         <div className="toolbar-actions">
           <button className="btn" data-testid="tap-stop" onClick={tap.stop} disabled={!streaming}>
             Stop
           </button>
-          <button className="btn" onClick={tap.togglePause} disabled={!streaming}>
+          <button className="btn" data-testid="tap-pause" onClick={tap.togglePause} disabled={!streaming && !tap.paused} title="keeps collecting while the table stands still">
             {tap.paused ? "Resume" : "Pause"}
           </button>
-          <button className="btn" onClick={tap.clear}>
+          <button className="btn" data-testid="tap-clear" onClick={tap.clear}>
             Clear
+          </button>
+          <button className="btn" data-testid="tap-export-json" disabled={tap.rows.length === 0} title="the streams in the table, merged, as JSON" onClick={() => downloadText(exportFilename("json"), "application/json", toJsonExport(tap.rows))}>
+            Export JSON
+          </button>
+          <button className="btn" data-testid="tap-export-har" disabled={tap.rows.length === 0} title="the streams in the table as an HTTP Archive (HAR 1.2)" onClick={() => downloadText(exportFilename("har"), "application/json", toHar(tap.rows))}>
+            Export HAR
           </button>
         </div>
       </div>

@@ -6,7 +6,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { tapClient } from "../lib/rpc";
 import { toObserveRequest, type TapQuery } from "./tap-query";
-import { applyTapEvent, clearTapRows, createTapRows, type TapRow } from "./tap-rows";
+import { applyTapEvent, clearTapRows, createTapRows, type TapDrops, type TapRow } from "./tap-rows";
 
 export type TapStatus =
   | { kind: "idle" }
@@ -25,6 +25,7 @@ export function useTap(capacity = 5000) {
   const [status, setStatus] = useState<TapStatus>({ kind: "idle" });
   const [paused, setPaused] = useState(false);
   const [eventCount, setEventCount] = useState(0);
+  const [drops, setDrops] = useState<TapDrops>(store.current.drops);
   const events = useRef(0);
 
   useEffect(() => {
@@ -33,6 +34,7 @@ export function useTap(capacity = 5000) {
       dirty.current = false;
       setRows([...store.current.rows]);
       setEventCount(events.current);
+      setDrops(store.current.drops);
     }, RENDER_INTERVAL_MS);
     return () => {
       clearInterval(timer);
@@ -46,12 +48,15 @@ export function useTap(capacity = 5000) {
     dirty.current = true;
     setRows([]);
     setEventCount(0);
+    setDrops(store.current.drops);
   }, []);
 
   /** Starts a new tap in place of the current one; rows from the old filter are cleared. */
   const start = useCallback((query: TapQuery) => {
     abort.current?.abort();
     clear();
+    pausedRef.current = false;
+    setPaused(false);
     const ac = new AbortController();
     abort.current = ac;
     setStatus({ kind: "streaming", since: Date.now() });
@@ -81,5 +86,5 @@ export function useTap(capacity = 5000) {
     setPaused(pausedRef.current);
   }, []);
 
-  return { rows, status, paused, eventCount, start, stop, clear, togglePause };
+  return { rows, status, paused, eventCount, drops, start, stop, clear, togglePause };
 }
