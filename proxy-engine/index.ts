@@ -4,7 +4,11 @@ export { createProxy, type Proxy, type ProxyOptions, type ProxyRole, type BoundL
 export { bootstrapFromJson, resourcesFromBootstrap, type ProxyResources, type ResourcesWithOrigin } from "./config/resources";
 export { ConfigError, type ConfigIssue } from "./config/config-error";
 export { compileTapMatch, TapMatchError } from "./tap/match";
-export { createTap, type Tap } from "./tap/tap";
+export { createTap, type Tap, type TapOptions } from "./tap/tap";
+export { compileOutcome, type OutcomePredicate } from "./tap/outcome";
+export { MAX_BODY_BYTES } from "./tap/body-capture";
+export { selectProxies, TapScopeError } from "./tap/tap-scope";
+export { parseProxyId, servedServices, type ProxyIdentity } from "./tap/proxy-identity";
 export type { Bootstrap } from "../proto/gen/envoy/config/bootstrap/v3/bootstrap_pb";
 export { sniffProtocol, classify, type Protocol } from "./listener/protocol-sniff";
 export { createDualProtocolServer, type DualHandler, type DualProtocolServer } from "./listener/dual-protocol-server";

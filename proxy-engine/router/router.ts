@@ -170,11 +170,15 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     s.status = status;
     s.responseHeaders = out;
     res.writeHead(status, out);
-    // Response bytes are counted only when someone looks at them (tap or access log).
+    // Response bytes are counted only when someone looks at them (tap or access log); tap also sees the
+    // chunks (to capture the body), inside the same branch, so an idle tap costs nothing here.
     const count = s.tap !== undefined || s.accessLogs.length !== 0;
     upRes.stream({
       onData(chunk) {
-        if (count) s.responseBytes += chunk.length;
+        if (count) {
+          s.responseBytes += chunk.length;
+          if (s.tap !== undefined) s.tap.responseData(chunk);
+        }
         return (res as NodeJS.WritableStream).write(chunk);
       },
       onDrain(resume) {

@@ -1,3 +1,4 @@
+// The tap Match compiler: http, tcp and label predicates, all/any/not, three-valued labels, field-path errors.
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { MatchSchema, Scheme, type Match } from "../../proto/gen/meshdash/tap/v1/tap_pb";
@@ -50,6 +51,35 @@ describe("compileTapMatch", () => {
     expect(compileTapMatch(src)({ ...info, sourceIp: "192.168.1.1" })).toBe(false);
     expect(compileTapMatch(dst)(info)).toBe(true);
     expect(compileTapMatch(lbl)(info)).toBe(true);
+  });
+
+  it("answers undefined for label predicates until the request is routed, with Kleene all/any/not", () => {
+    const routed: TapRequestInfo = { ...info, destinationLabels: { service: "reviews" }, routeLabels: { route: "r1" } };
+    const unrouted: TapRequestInfo = { ...info, destinationLabels: undefined, routeLabels: undefined };
+    const svc = m({ match: { case: "destinationLabel", value: { key: "service", value: "reviews" } } });
+    const route = m({ match: { case: "routeLabel", value: { key: "route", value: "r1" } } });
+    const get = http({ case: "method", value: "GET" });
+    const post = http({ case: "method", value: "POST" });
+    expect(compileTapMatch(svc)(unrouted)).toBeUndefined();
+    expect(compileTapMatch(svc)(routed)).toBe(true);
+    expect(compileTapMatch(route)(routed)).toBe(true);
+    expect(compileTapMatch(route)({ ...routed, routeLabels: {} })).toBe(false);
+    expect(compileTapMatch(m({ match: { case: "not", value: svc } }))(unrouted)).toBeUndefined();
+    // all: a false operand decides; any: a true operand decides; otherwise unknown stays unknown.
+    expect(compileTapMatch(m({ match: { case: "all", value: { matches: [post, svc] } } }))(unrouted)).toBe(false);
+    expect(compileTapMatch(m({ match: { case: "all", value: { matches: [get, svc] } } }))(unrouted)).toBeUndefined();
+    expect(compileTapMatch(m({ match: { case: "any", value: { matches: [get, svc] } } }))(unrouted)).toBe(true);
+    expect(compileTapMatch(m({ match: { case: "any", value: { matches: [post, svc] } } }))(unrouted)).toBeUndefined();
+    expect(compileTapMatch(m({ match: { case: "any", value: { matches: [post, svc] } } }))(routed)).toBe(true);
+  });
+
+  it("matches destination ports as a single port when max is 0, and IPv4-mapped IPv6 sources", () => {
+    const port = m({ match: { case: "destination", value: { match: { case: "ports", value: { min: 8080, max: 0 } } } } });
+    expect(compileTapMatch(port)(info)).toBe(true);
+    expect(compileTapMatch(port)({ ...info, destinationPort: 8081 })).toBe(false);
+    const v6 = m({ match: { case: "source", value: { match: { case: "netmask", value: { ip: "fd00::", mask: 8 } } } } });
+    expect(compileTapMatch(v6)({ ...info, sourceIp: "fd12::1" })).toBe(true);
+    expect(compileTapMatch(v6)(info)).toBe(false);
   });
 
   it("rejects invalid matches with the field path", () => {

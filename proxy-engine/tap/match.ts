@@ -1,11 +1,14 @@
 // Compiles a Linkerd-style tap Match tree (all/any/not, tcp, http, labels) into one predicate.
 // Invalid matches are rejected with the field path, so the RPC can answer InvalidArgument precisely.
+// Labels are known only once the request is routed, so the predicate is three-valued: `undefined` means
+// "depends on labels not known yet" and the tap asks again after routing (Kleene logic for all/any/not).
 
 import net from "node:net";
 import { Scheme, type Match, type Match_Http, type Match_Http_StringMatch, type Match_Tcp } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { TapRequestInfo } from "./tap-request";
 
-export type TapPredicate = (info: TapRequestInfo) => boolean;
+/** true or false, or undefined while the answer depends on destination or route labels not known yet. */
+export type TapPredicate = (info: TapRequestInfo) => boolean | undefined;
 
 export class TapMatchError extends Error {
   constructor(
@@ -26,15 +29,34 @@ export function compileTapMatch(match: Match | undefined, path = "match", depth 
   switch (m.case) {
     case "all": {
       const ps = m.value.matches.map((x, i) => compileTapMatch(x, `${path}.all.matches[${i}]`, depth + 1));
-      return (info) => ps.every((p) => p(info));
+      return (info) => {
+        let unknown = false;
+        for (const p of ps) {
+          const r = p(info);
+          if (r === false) return false;
+          if (r === undefined) unknown = true;
+        }
+        return unknown ? undefined : true;
+      };
     }
     case "any": {
       const ps = m.value.matches.map((x, i) => compileTapMatch(x, `${path}.any.matches[${i}]`, depth + 1));
-      return (info) => ps.some((p) => p(info));
+      return (info) => {
+        let unknown = false;
+        for (const p of ps) {
+          const r = p(info);
+          if (r === true) return true;
+          if (r === undefined) unknown = true;
+        }
+        return unknown ? undefined : false;
+      };
     }
     case "not": {
       const p = compileTapMatch(m.value, `${path}.not`, depth + 1);
-      return (info) => !p(info);
+      return (info) => {
+        const r = p(info);
+        return r === undefined ? undefined : !r;
+      };
     }
     case "source":
       return compileTcp(m.value, `${path}.source`, (i) => [i.sourceIp, i.sourcePort]);
@@ -45,12 +67,12 @@ export function compileTapMatch(match: Match | undefined, path = "match", depth 
     case "destinationLabel": {
       const { key, value } = m.value;
       if (!key) throw new TapMatchError(`${path}.destination_label.key`, "is required");
-      return (info) => info.destinationLabels?.[key] === value;
+      return (info) => (info.destinationLabels === undefined ? undefined : info.destinationLabels[key] === value);
     }
     case "routeLabel": {
       const { key, value } = m.value;
       if (!key) throw new TapMatchError(`${path}.route_label.key`, "is required");
-      return (info) => info.routeLabels?.[key] === value;
+      return (info) => (info.routeLabels === undefined ? undefined : info.routeLabels[key] === value);
     }
   }
 }

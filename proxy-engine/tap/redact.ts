@@ -1,10 +1,11 @@
-// Header extraction for tap and config dumps, with secrets redacted (Authorization, Cookie, Set-Cookie, Proxy-Authorization).
+// Secrets out of what tap and config dumps show: secret-bearing headers (Authorization, Cookie, API keys)
+// and, in captured bodies, JSON and form fields named like secrets and bearer/basic credentials.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
 export const REDACTED = "[REDACTED]";
 
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
+const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"]);
 
 export function isSecretHeader(name: string): boolean {
   return SECRET_HEADERS.has(name.toLowerCase());
@@ -20,4 +21,25 @@ export function extractHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeader
     for (const value of Array.isArray(v) ? v : [String(v)]) out.push({ name, value: secret ? REDACTED : value });
   }
   return out;
+}
+
+/** A key that names a secret: password, passwd, secret, token, authorization, api_key, private_key, credential(s), session_id, cookie. */
+const KEY = String.raw`[\w.-]*?(?:passw(?:or)?d|pwd|secret|token|authori[sz]ation|api[_-]?key|private[_-]?key|credentials?|session[_-]?id|cookie)[\w.-]*`;
+/** "key": "value" (the value may be cut off by truncation). */
+const JSON_FIELD = new RegExp(String.raw`("${KEY}"\s*:\s*)"(?:[^"\\]|\\.)*("|$)`, "gi");
+/** key=value in form bodies and query strings. */
+const FORM_FIELD = new RegExp(String.raw`((?:^|[&?;\s])${KEY}=)[^&;\s]*`, "gi");
+const CREDENTIAL = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi;
+
+/**
+ * Redacts obvious secrets in a captured body. Works on bytes as latin1, which maps every byte to one
+ * character and back, so bytes outside the replaced spans come out unchanged whatever the encoding.
+ */
+export function redactBody(data: Buffer): { data: Buffer; redacted: boolean } {
+  const text = data.toString("latin1");
+  const out = text
+    .replace(JSON_FIELD, (_m, head: string, close: string) => `${head}"${REDACTED}${close}`)
+    .replace(FORM_FIELD, (_m, head: string) => `${head}${REDACTED}`)
+    .replace(CREDENTIAL, (_m, scheme: string) => `${scheme} ${REDACTED}`);
+  return out === text ? { data, redacted: false } : { data: Buffer.from(out, "latin1"), redacted: true };
 }

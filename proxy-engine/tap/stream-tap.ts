@@ -1,5 +1,7 @@
 // Per-request tap: decides which active taps want a request, then emits Linkerd's three events
-// (RequestInit, ResponseInit, ResponseEnd) to each, with the routing decision attached.
+// (RequestInit, ResponseInit, ResponseEnd) with the routing decision attached. Taps whose match depends on
+// labels are decided once the request is routed; taps with an outcome filter get the stream's events at
+// its end, all three or none. Event objects are built lazily, once per phase, and shared by every tap.
 
 import { create } from "@bufbuild/protobuf";
 import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
@@ -10,8 +12,12 @@ import {
   RouteContextSchema,
   Scheme,
   TapEventSchema,
+  TcpAddressSchema,
+  type RouteContext,
   type TapEvent,
+  type TcpAddress,
 } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { BodyCapture } from "./body-capture";
 import { extractHeaders } from "./redact";
 import type { ActiveTap } from "./tap";
 import type { TapRequestInfo } from "./tap-request";
@@ -23,8 +29,11 @@ export interface StreamTapStart {
   configVersion: string;
   connectionId: number;
   streamIndex: number;
+  /** Its labels are filled in when the request is routed. */
   info: TapRequestInfo;
   requestHeaders: IncomingHttpHeaders;
+  /** Labels of the source when the proxy knows it (its own workload, for a sidecar's outbound traffic). */
+  sourceMeta: Readonly<Record<string, string>>;
 }
 
 export interface RouteDecision {
@@ -34,6 +43,13 @@ export interface RouteDecision {
   endpoint: string;
 }
 
+export interface Routed {
+  /** Undefined when no cluster was chosen (no route, direct response, redirect). */
+  decision: RouteDecision | undefined;
+  destinationLabels: Readonly<Record<string, string>>;
+  routeLabels: Readonly<Record<string, string>>;
+}
+
 export interface StreamEnd {
   responseBytes: number;
   responseFlags: string;
@@ -41,124 +57,270 @@ export interface StreamEnd {
   grpcStatus?: number;
   /** Set when the stream was reset instead of ending cleanly (HTTP/2 error code; 0 = NO_ERROR/cancel by peer on h1). */
   resetErrorCode?: number;
+  /** Upstream attempts after the first (retries and connect failovers). */
+  retryAttempts: number;
+  /** The endpoint of the last attempt ("" if none). */
+  endpoint: string;
 }
 
 export interface StreamTap {
-  requestInit(route: RouteDecision | undefined): void;
+  /** Bytes of each body worth capturing (the most any tap on the stream asked for); 0 = none. */
+  readonly bodyBytes: number;
+  /** Emits RequestInit; false when, labels now known, no tap wants the stream after all. */
+  requestInit(routed: Routed): boolean;
   responseInit(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): void;
+  /** A chunk of the request body as it was received (counted, and captured up to bodyBytes). */
+  requestData(chunk: Buffer | string): void;
+  /** A chunk of the response body as it was sent. */
+  responseData(chunk: Buffer | string): void;
   responseEnd(end: StreamEnd): void;
 }
 
-/** Returns a StreamTap when at least one active tap matches and has room under its limit. */
-export function beginStreamTap(active: readonly ActiveTap[], start: StreamTapStart): StreamTap | undefined {
-  let taps: ActiveTap[] | undefined;
-  for (const tap of active) {
-    if (tap.matches(start.info) && tap.claim()) (taps ??= []).push(tap);
-  }
-  if (!taps) return undefined;
-  return createStreamTap(taps, start);
+/** What the three events of a stream share. */
+interface Envelope {
+  source?: TcpAddress;
+  sourceMeta?: Record<string, string>;
+  destination?: TcpAddress;
+  destinationMeta?: Record<string, string>;
+  routeMeta?: Record<string, string>;
+  proxyDirection?: ProxyDirection;
+  routeContext?: RouteContext;
 }
 
-function createStreamTap(taps: ActiveTap[], start: StreamTapStart): StreamTap {
-  const t0 = performance.now();
-  let tResponse = t0;
-  let ended = false;
-  const id = { base: start.connectionId, stream: BigInt(start.streamIndex) };
-  const routeContext = create(RouteContextSchema, {
-    proxy: start.proxyId,
-    listener: start.listener,
-    configVersion: start.configVersion,
-  });
-  const { info } = start;
-  const envelope = () => ({
-    source: { ip: info.sourceIp, port: info.sourcePort },
-    destination: { ip: info.destinationIp, port: info.destinationPort },
-    destinationMeta: info.destinationLabels ? { ...info.destinationLabels } : {},
-    routeMeta: info.routeLabels ? { ...info.routeLabels } : {},
-    proxyDirection: start.direction,
-    routeContext,
-  });
-  const send = (event: TapEvent) => {
-    for (const tap of taps) tap.emit(event);
-  };
-  const headersFor = (tap: ActiveTap | undefined, h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined) =>
-    tap?.extractHeaders && h ? create(HeadersSchema, { headers: extractHeaders(h) }) : undefined;
-  // One event object per phase is shared by every tap on the stream: if any tap asked for headers,
-  // all of them see the (redacted) headers.
-  const wantsHeaders = taps.find((t) => t.extractHeaders);
+/** The taps that want a request: `live` and `held` claimed it, `pending` depend on labels not known yet. */
+export interface TapSelection {
+  live: ActiveTap[];
+  held: ActiveTap[];
+  pending: ActiveTap[];
+}
 
-  return {
-    requestInit(route) {
-      if (route) {
-        routeContext.virtualHost = route.virtualHost;
-        routeContext.route = route.route;
-        routeContext.cluster = route.cluster;
-        routeContext.endpoint = route.endpoint;
-      }
-      send(
-        create(TapEventSchema, {
-          ...envelope(),
-          event: {
-            case: "requestInit",
-            value: {
-              id,
-              method: info.method,
-              scheme: info.scheme === "https" ? Scheme.HTTPS : Scheme.HTTP,
-              authority: info.authority,
-              path: info.path,
-              headers: headersFor(wantsHeaders, start.requestHeaders),
-            },
-          },
-        }),
-      );
-    },
-    responseInit(status, headers) {
-      tResponse = performance.now();
-      send(
-        create(TapEventSchema, {
-          ...envelope(),
-          event: {
-            case: "responseInit",
-            value: {
-              id,
-              sinceRequestInit: msToDuration(tResponse - t0),
-              httpStatus: status,
-              headers: headersFor(wantsHeaders, headers),
-            },
-          },
-        }),
-      );
-    },
-    responseEnd(end) {
-      if (ended) return;
-      ended = true;
-      const now = performance.now();
-      const eos =
-        end.resetErrorCode !== undefined
-          ? { case: "resetErrorCode" as const, value: end.resetErrorCode }
-          : end.grpcStatus !== undefined
-            ? { case: "grpcStatusCode" as const, value: end.grpcStatus }
-            : { case: undefined };
-      send(
-        create(TapEventSchema, {
-          ...envelope(),
-          event: {
-            case: "responseEnd",
-            value: {
-              id,
-              sinceRequestInit: msToDuration(now - t0),
-              sinceResponseInit: msToDuration(now - tResponse),
-              responseBytes: BigInt(end.responseBytes),
-              eos,
-              trailers: headersFor(wantsHeaders, end.trailers),
-              responseFlags: end.responseFlags,
-            },
-          },
-        }),
-      );
-      for (const tap of taps) tap.release();
-    },
-  };
+/**
+ * Which active taps want a request of this direction; undefined (allocating nothing) when none does, which
+ * is the common case for a tap that matches little.
+ */
+export function selectTaps(active: readonly ActiveTap[], info: TapRequestInfo, direction: ProxyDirection): TapSelection | undefined {
+  let sel: TapSelection | undefined;
+  for (const tap of active) {
+    if (tap.direction !== ProxyDirection.UNSPECIFIED && tap.direction !== direction) continue;
+    const r = tap.matches(info);
+    if (r === false) continue;
+    if (r === undefined) (sel ??= { live: [], held: [], pending: [] }).pending.push(tap);
+    else if (tap.claim()) (sel ??= { live: [], held: [], pending: [] })[tap.outcome ? "held" : "live"].push(tap);
+  }
+  return sel;
+}
+
+/** Starts reporting a request to the taps that selected it. */
+export function startStreamTap(sel: TapSelection, start: StreamTapStart): StreamTap {
+  return new TappedStream(sel.live, sel.held, sel.pending, start);
+}
+
+const maxBodyBytes = (taps: ActiveTap[], n: number) => {
+  for (const t of taps) if (t.bodyBytes > n) n = t.bodyBytes;
+  return n;
+};
+
+/**
+ * A class rather than closures: one is made per tapped request, on the request path, so its methods live
+ * on the prototype. `live` taps get each event as it happens; `held` ones (outcome filters) get all three
+ * at the end if the stream passes; `pending` ones are decided when the request is routed.
+ */
+class TappedStream implements StreamTap {
+  readonly bodyBytes: number;
+  private readonly t0 = performance.now();
+  private tResponse = 0;
+  private status = 0;
+  private responseHeaders: OutgoingHttpHeaders | IncomingHttpHeaders | undefined;
+  private end: StreamEnd | undefined;
+  private endAt = 0;
+  private routeContext: RouteContext | undefined;
+  private envelope: Envelope = {};
+  private wantsHeaders = false;
+  private wantsBodies = false;
+  private done = false;
+  private requestBytes = 0;
+  private requestBody: BodyCapture | undefined;
+  private responseBody: BodyCapture | undefined;
+  private reqInitEvent: TapEvent | undefined;
+  private respInitEvent: TapEvent | undefined;
+  private respEndEvent: TapEvent | undefined;
+
+  constructor(
+    private readonly live: ActiveTap[],
+    private readonly held: ActiveTap[],
+    private pending: ActiveTap[],
+    private readonly start: StreamTapStart,
+  ) {
+    this.bodyBytes = maxBodyBytes(pending, maxBodyBytes(held, maxBodyBytes(live, 0)));
+  }
+
+  requestInit(routed: Routed): boolean {
+    if (this.done) return false;
+    const { live, held, start } = this;
+    const { info } = start;
+    info.destinationLabels = routed.destinationLabels;
+    info.routeLabels = routed.routeLabels;
+    for (const tap of this.pending) {
+      if (tap.matches(info) === true && tap.claim()) (tap.outcome ? held : live).push(tap);
+    }
+    this.pending = [];
+    if (live.length === 0 && held.length === 0) {
+      this.done = true;
+      return false;
+    }
+    for (const t of live) this.want(t);
+    for (const t of held) this.want(t);
+    const d = routed.decision;
+    this.routeContext = create(RouteContextSchema, {
+      proxy: start.proxyId,
+      listener: start.listener,
+      configVersion: start.configVersion,
+      virtualHost: d?.virtualHost ?? "",
+      route: d?.route ?? "",
+      cluster: d?.cluster ?? "",
+      endpoint: d?.endpoint ?? "",
+    });
+    this.envelope = {
+      source: create(TcpAddressSchema, { ip: info.sourceIp, port: info.sourcePort }),
+      sourceMeta: start.sourceMeta as Record<string, string>,
+      destination: create(TcpAddressSchema, { ip: info.destinationIp, port: info.destinationPort }),
+      destinationMeta: routed.destinationLabels as Record<string, string>,
+      routeMeta: routed.routeLabels as Record<string, string>,
+      proxyDirection: start.direction,
+      routeContext: this.routeContext,
+    };
+    if (live.length) this.send(this.requestInitEvent());
+    return true;
+  }
+
+  responseInit(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): void {
+    if (this.done || this.tResponse) return;
+    this.tResponse = performance.now();
+    this.status = status;
+    this.responseHeaders = headers;
+    if (this.live.length) this.send(this.responseInitEvent());
+  }
+
+  requestData(chunk: Buffer | string): void {
+    if (this.done) return;
+    if (this.bodyBytes === 0) this.requestBytes += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    else (this.requestBody ??= new BodyCapture(this.bodyBytes)).add(chunk);
+  }
+
+  responseData(chunk: Buffer | string): void {
+    if (this.done || this.bodyBytes === 0) return;
+    (this.responseBody ??= new BodyCapture(this.bodyBytes)).add(chunk);
+  }
+
+  responseEnd(e: StreamEnd): void {
+    if (this.done) return;
+    this.done = true;
+    this.end = e;
+    this.endAt = performance.now();
+    if (this.live.length) this.send(this.responseEndEvent());
+    for (const tap of this.held) {
+      const passes = tap.outcome!({
+        status: this.status,
+        latencyMs: this.endAt - this.t0,
+        responseFlags: e.responseFlags,
+        grpcStatus: e.grpcStatus,
+        reset: e.resetErrorCode !== undefined,
+      });
+      if (!passes || !tap.commit()) continue;
+      tap.emit(this.requestInitEvent());
+      if (this.tResponse) tap.emit(this.responseInitEvent());
+      tap.emit(this.responseEndEvent());
+    }
+    for (const tap of this.live) tap.release();
+    for (const tap of this.held) tap.release();
+  }
+
+  /** If any tap on the stream asked for headers or bodies, every tap sees them (one event per phase). */
+  private want(t: ActiveTap): void {
+    if (t.extractHeaders) this.wantsHeaders = true;
+    if (t.bodyBytes > 0) this.wantsBodies = true;
+  }
+
+  private send(event: TapEvent): void {
+    for (const tap of this.live) tap.emit(event);
+  }
+
+  private headersOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined) {
+    return this.wantsHeaders && h ? create(HeadersSchema, { headers: extractHeaders(h) }) : undefined;
+  }
+
+  private id() {
+    return { base: this.start.connectionId, stream: BigInt(this.start.streamIndex) };
+  }
+
+  private requestInitEvent(): TapEvent {
+    const { info } = this.start;
+    return (this.reqInitEvent ??= create(TapEventSchema, {
+      ...this.envelope,
+      event: {
+        case: "requestInit",
+        value: {
+          id: this.id(),
+          method: info.method,
+          scheme: info.scheme === "https" ? Scheme.HTTPS : Scheme.HTTP,
+          authority: info.authority,
+          path: info.path,
+          headers: this.headersOf(this.start.requestHeaders),
+        },
+      },
+    }));
+  }
+
+  private responseInitEvent(): TapEvent {
+    return (this.respInitEvent ??= create(TapEventSchema, {
+      ...this.envelope,
+      event: {
+        case: "responseInit",
+        value: { id: this.id(), sinceRequestInit: msToDuration(this.tResponse - this.t0), httpStatus: this.status, headers: this.headersOf(this.responseHeaders) },
+      },
+    }));
+  }
+
+  private responseEndEvent(): TapEvent {
+    if (this.respEndEvent) return this.respEndEvent;
+    const e = this.end!;
+    const eos =
+      e.resetErrorCode !== undefined
+        ? { case: "resetErrorCode" as const, value: e.resetErrorCode }
+        : e.grpcStatus !== undefined
+          ? { case: "grpcStatusCode" as const, value: e.grpcStatus }
+          : { case: undefined };
+    const rc = this.routeContext;
+    // A retry may have answered from another endpoint than the one RequestInit named.
+    const routeContext = rc && e.endpoint && e.endpoint !== rc.endpoint ? create(RouteContextSchema, { ...rc, endpoint: e.endpoint }) : rc;
+    const rq = this.requestBody;
+    const rs = this.responseBody;
+    return (this.respEndEvent = create(TapEventSchema, {
+      ...this.envelope,
+      routeContext,
+      event: {
+        case: "responseEnd",
+        value: {
+          id: this.id(),
+          sinceRequestInit: msToDuration(this.endAt - this.t0),
+          sinceResponseInit: msToDuration(this.tResponse ? this.endAt - this.tResponse : 0),
+          responseBytes: BigInt(e.responseBytes),
+          eos,
+          trailers: this.headersOf(e.trailers),
+          responseFlags: e.responseFlags,
+          retryAttempts: e.retryAttempts,
+          requestBytes: BigInt(rq ? rq.total : this.requestBytes),
+          requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.start.requestHeaders)) : undefined,
+          responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.responseHeaders)) : undefined,
+        },
+      },
+    }));
+  }
+}
+
+function contentTypeOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): string {
+  const v = h?.["content-type"];
+  return v === undefined ? "" : String(Array.isArray(v) ? v[0] : v);
 }
 
 /** Fractional milliseconds to a Duration with whole nanoseconds (protobuf-es's helper keeps fractions). */

@@ -1,3 +1,4 @@
+// The bounded event queue between the proxies' request path and one RPC stream: order, drops, close.
 import { describe, expect, it } from "vitest";
 import { createEventQueue } from "./event-queue";
 
@@ -25,6 +26,16 @@ describe("event queue", () => {
     q.close();
     expect(await drain(q)).toEqual([0, 1]);
     expect(q.dropped).toBe(3);
+  });
+
+  it("queues control items past its capacity", async () => {
+    const q = createEventQueue<number>(1);
+    q.push(1);
+    q.push(2);
+    q.pushAlways(99);
+    q.close();
+    expect(await drain(q)).toEqual([1, 99]);
+    expect(q.dropped).toBe(1);
   });
 
   it("ignores pushes after close", async () => {

@@ -3,6 +3,8 @@
 
 export interface EventQueue<T> extends AsyncIterable<T> {
   push(item: T): void;
+  /** Queues past the capacity: for rare control items (a drop report) that must not be dropped. */
+  pushAlways(item: T): void;
   /** Ends iteration once the queued items are drained. */
   close(): void;
   readonly dropped: number;
@@ -27,6 +29,11 @@ export function createEventQueue<T>(capacity: number): EventQueue<T> {
         dropped++;
         return;
       }
+      items.push(item);
+      signal();
+    },
+    pushAlways(item) {
+      if (closed) return;
       items.push(item);
       signal();
     },

@@ -1,13 +1,15 @@
 // TapService end to end over real sockets: Connect over HTTP/1.1 (what browsers use) and gRPC over h2c
-// on the same port, against the real runtime and demo ingress.
+// on the same port, against the real runtime and demo ingress: scope, direction, outcome, max_rps drops.
 
-import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient, type HandlerContext, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MatchSchema, TapService, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import type { Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
+import { createTapService } from "./tap-service";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -87,10 +89,11 @@ describe("TapService", () => {
         return ConnectError.from(e).code;
       }
     })();
-    while (server.runtime.proxies[0]!.taps.active.length === 0) await new Promise((r) => setTimeout(r, 5));
+    while (server.runtime.proxies.some((p) => p.taps.active.length === 0)) await new Promise((r) => setTimeout(r, 5));
     abort.abort();
     expect(await consumed).toBe(Code.Canceled);
-    while (server.runtime.proxies[0]!.taps.active.length !== 0) await new Promise((r) => setTimeout(r, 5));
+    // Freed on every proxy, without waiting for traffic.
+    while (server.runtime.proxies.some((p) => p.taps.active.length !== 0)) await new Promise((r) => setTimeout(r, 5));
   });
 
   it("rejects a zero limit and an invalid match with InvalidArgument and the field", async () => {
@@ -109,6 +112,156 @@ describe("TapService", () => {
     const bad = await first({ limit: 1, match: badMask });
     expect(bad?.code).toBe(Code.InvalidArgument);
     expect(bad?.rawMessage).toBe("match.source.netmask.mask: must be <= 32 for an IPv4 address");
+  });
+});
+
+const until = async (cond: () => boolean) => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+};
+const registeredOn = () => server.runtime.proxies.filter((p) => p.taps.active.length !== 0).map((p) => p.id);
+const gateway = () => server.runtime.proxies[0]!;
+const sidecarOf = (workload: string) => server.runtime.proxies.find((p) => p.id.includes(`~${workload}.default~`))!;
+const pathOf = (e: TapEvent) => (e.event.case === "requestInit" ? e.event.value.path : "");
+
+/**
+ * Observes with `req`, sends `traffic` again and again until the stream ends by itself (limit reached),
+ * and returns every event. The tap is registered on `expected` before traffic starts.
+ */
+async function observeWhile(req: Observe, traffic: () => Promise<unknown>, expected?: string[]): Promise<TapEvent[]> {
+  const client = createClient(TapService, createGrpcTransport({ baseUrl: server.baseUrl }));
+  const events: TapEvent[] = [];
+  let done = false;
+  const consumed = (async () => {
+    for await (const e of client.observe(create(ObserveRequestSchema, req))) events.push(e);
+  })().finally(() => (done = true));
+  if (expected) await until(() => done || registeredOn().length === expected.length);
+  else await until(() => done || registeredOn().length !== 0);
+  if (expected) expect(registeredOn().sort()).toEqual([...expected].sort());
+  while (!done) await traffic();
+  await consumed;
+  return events;
+}
+
+type Observe = MessageInitShape<typeof ObserveRequestSchema>;
+const ingress = (path: string) => () => fetch(`${server.ingressUrl}${path}`).then((r) => r.text());
+
+describe("TapService scope and direction", () => {
+  it("runs on one proxy by id", async () => {
+    const prefix = `/details/scope-proxy-${Date.now()}`;
+    const events = await observeWhile({ limit: 1, match: pathPrefix(prefix), scope: { proxy: gateway().id } }, ingress(prefix), [gateway().id]);
+    expect(events.map((e) => `${e.event.case} ${e.routeContext!.proxy}`)).toEqual(["requestInit", "responseInit", "responseEnd"].map((c) => `${c} ${gateway().id}`));
+    expect(events[0]!.proxyDirection).toBe(ProxyDirection.INBOUND);
+    expect(events[0]!.destinationMeta).toMatchObject({ service: "details", namespace: "default" });
+  });
+
+  it("runs on one workload's sidecar, inbound on virtualInbound", async () => {
+    const prefix = `/details/scope-workload-${Date.now()}`;
+    const id = sidecarOf("details-v1-0").id;
+    const events = await observeWhile({ limit: 1, match: pathPrefix(prefix), scope: { workload: "details-v1-0" } }, ingress(prefix), [id]);
+    expect(new Set(events.map((e) => e.routeContext!.proxy))).toEqual(new Set([id]));
+    expect(events[0]!.proxyDirection).toBe(ProxyDirection.INBOUND);
+    expect(events[0]!.routeContext?.listener).toBe("virtualInbound");
+    expect(events[0]!.destinationMeta).toMatchObject({ workload: "details-v1-0", service: "details" });
+  });
+
+  it("runs on every sidecar of a service (full or short name), one direction only", async () => {
+    const prefix = `/details/scope-service-${Date.now()}`;
+    const sidecars = [sidecarOf("details-v1-0").id, sidecarOf("details-v1-1").id];
+    const events = await observeWhile(
+      { limit: 4, match: pathPrefix(prefix), scope: { service: "details.default.svc.cluster.local", direction: ProxyDirection.INBOUND } },
+      ingress(prefix),
+      sidecars,
+    );
+    expect(new Set(events.map((e) => e.proxyDirection))).toEqual(new Set([ProxyDirection.INBOUND]));
+    expect(new Set(events.map((e) => e.routeContext!.proxy))).toEqual(new Set(sidecars));
+    const short = await observeWhile({ limit: 1, match: pathPrefix(prefix), scope: { service: "details" } }, ingress(prefix), sidecars);
+    expect(short).toHaveLength(3);
+  });
+
+  it("shows a service's outbound calls from its sidecars, with the caller and callee labels", async () => {
+    const productpage = [sidecarOf("productpage-v1-0").id, sidecarOf("productpage-v1-1").id];
+    const events = await observeWhile({ limit: 2, scope: { service: "productpage", direction: ProxyDirection.OUTBOUND } }, ingress("/productpage"), productpage);
+    const inits = events.filter((e) => e.event.case === "requestInit");
+    expect(inits).toHaveLength(2);
+    for (const e of inits) {
+      expect(e.proxyDirection).toBe(ProxyDirection.OUTBOUND);
+      expect(e.routeContext?.listener).toBe("virtualOutbound");
+      expect(e.sourceMeta).toMatchObject({ service: "productpage", namespace: "default" });
+      expect(e.sourceMeta.workload).toMatch(/^productpage-v1-\d$/);
+    }
+    expect(inits.map((e) => e.destinationMeta.service).sort()).toEqual(["details", "reviews"]);
+  });
+
+  it("answers NotFound for an unknown service, workload or proxy, and InvalidArgument for bad fields", async () => {
+    const client = createClient(TapService, createGrpcTransport({ baseUrl: server.baseUrl }));
+    const fail = async (req: Observe) => {
+      try {
+        for await (const _ of client.observe(create(ObserveRequestSchema, { limit: 1, ...req }))) break;
+      } catch (e) {
+        const err = ConnectError.from(e);
+        return `${Code[err.code]}: ${err.rawMessage}`;
+      }
+      return "no error";
+    };
+    expect(await fail({ scope: { service: "nope" } })).toMatch(/^NotFound: scope.service: no sidecar serves "nope"; services: details.default.svc.cluster.local, productpage/);
+    expect(await fail({ scope: { workload: "nope-v1-0" } })).toMatch(/^NotFound: scope.workload: no sidecar for workload "nope-v1-0"; workloads: details-v1-0, /);
+    expect(await fail({ scope: { proxy: "sidecar~x" } })).toMatch(/^NotFound: scope.proxy: no proxy "sidecar~x"; proxies: /);
+    expect(await fail({ scope: { service: "reviews", workload: "details-v1-0" } })).toBe("InvalidArgument: scope: its service, workload and proxy select no proxy in common");
+    expect(await fail({ bodyBytes: 70_000 })).toBe("InvalidArgument: body_bytes: must be at most 65536, got 70000");
+    expect(await fail({ maxRps: 1_000_000 })).toBe("InvalidArgument: max_rps: must be at most 100000, got 1000000");
+    expect(await fail({ outcome: { statusClasses: [9] } })).toBe("InvalidArgument: outcome.status_classes[0]: must be 1 to 5 (1xx to 5xx), got 9");
+    expect(registeredOn()).toEqual([]);
+  });
+});
+
+describe("TapService outcome and drops", () => {
+  it("streams only requests with the wanted outcome, all three events of each", async () => {
+    const tag = Date.now();
+    let n = 0;
+    const events = await observeWhile({ limit: 1, outcome: { errorsOnly: true }, scope: { proxy: gateway().id } }, () => ingress(n++ % 2 ? `/nope-${tag}` : `/details/ok-${tag}`)(), [gateway().id]);
+    expect(events.map((e) => e.event.case)).toEqual(["requestInit", "responseInit", "responseEnd"]);
+    expect(pathOf(events[0]!)).toBe(`/nope-${tag}`);
+    expect(events[2]!.event.case === "responseEnd" && events[2]!.event.value.responseFlags).toBe("NR");
+  });
+
+  it("counts requests over max_rps (one bucket for the whole tap) and reports them in a Drops event at the end", async () => {
+    const prefix = `/details/rps-${Date.now()}`;
+    let sent = 0;
+    const events = await observeWhile({ limit: 2, maxRps: 1, match: pathPrefix(prefix), scope: { proxy: gateway().id } }, () => ingress(`${prefix}/${sent++}`)(), [gateway().id]);
+    const drops = events.filter((e) => e.event.case === "drops");
+    expect(events.filter((e) => e.event.case === "requestInit")).toHaveLength(2);
+    const last = events[events.length - 1]!;
+    if (last.event.case !== "drops") throw new Error(`last event is ${last.event.case}`);
+    expect(last.event.value.queueDropped).toBe(0n);
+    // The bucket starts with one token; every request between the two tapped ones was over the rate.
+    const [first, second] = events.filter((e) => e.event.case === "requestInit").map((e) => Number(pathOf(e).slice(prefix.length + 1)));
+    expect(first).toBe(0);
+    expect(Number(last.event.value.rateLimited)).toBe(second! - 1);
+    expect(sent).toBeGreaterThan(second!);
+    expect(drops.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reports events its queue dropped for a slow reader, periodically while dropping and at the end", async () => {
+    const proxy: Proxy = gateway();
+    const svc = createTapService({ proxies: () => [proxy], stopping: new AbortController().signal, queueCapacity: 2, dropsIntervalMs: 20 });
+    const prefix = `/details/slow-${Date.now()}`;
+    const stream = svc.observe!(create(ObserveRequestSchema, { limit: 4, match: pathPrefix(prefix) }), { signal: new AbortController().signal } as HandlerContext) as AsyncGenerator<TapEvent>;
+    const first = stream.next(); // registers the tap, then waits for the first event
+    await until(() => proxy.taps.active.length === 1);
+    for (let i = 0; i < 3; i++) await ingress(`${prefix}/${i}`)();
+    const events = [(await first).value as TapEvent];
+    // Read on (slowly) until the periodic report shows up, while the tap is still running.
+    while (events[events.length - 1]!.event.case !== "drops") events.push((await stream.next()).value as TapEvent);
+    const periodic = events[events.length - 1]!;
+    expect(periodic.event.case === "drops" && periodic.event.value.queueDropped).toBeGreaterThan(0n);
+    await ingress(`${prefix}/3`)();
+    for await (const e of { [Symbol.asyncIterator]: () => stream }) events.push(e);
+    const last = events[events.length - 1]!;
+    if (last.event.case !== "drops") throw new Error(`last event is ${last.event.case}`);
+    const tapped = events.filter((e) => e.event.case !== "drops");
+    expect(tapped.length + Number(last.event.value.queueDropped)).toBe(12);
+    expect(last.event.value.rateLimited).toBe(0n);
+    expect(proxy.taps.active).toHaveLength(0);
   });
 });
 

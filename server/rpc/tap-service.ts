@@ -1,58 +1,100 @@
-// TapService: turns an ObserveRequest into one tap registered on every proxy, and streams its events
-// through a bounded queue. The tap is unregistered the moment the caller goes away or the runtime stops.
+// TapService: turns an ObserveRequest into one tap registered on every proxy in its scope, and streams its
+// events through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a second while
+// dropping and once at the end. The tap is unregistered the moment the caller goes away or the runtime stops.
 
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ProxyDirection, TapEventSchema, type ObserveRequest, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
-import { compileTapMatch, createTap, TapMatchError, type Proxy } from "../../proxy-engine";
+import { compileOutcome, compileTapMatch, createTap, MAX_BODY_BYTES, selectProxies, TapMatchError, TapScopeError, type Proxy, type Tap } from "../../proxy-engine";
 import { createEventQueue } from "./event-queue";
 
 export const MAX_TAP_LIMIT = 100_000;
+/** max_rps when the request leaves it 0 (Linkerd's dashboard default). */
+export const DEFAULT_TAP_MAX_RPS = 100;
+export const MAX_TAP_MAX_RPS = 100_000;
 /** Events buffered per subscriber before new ones are dropped (a slow browser never grows memory). */
 const QUEUE_CAPACITY = 10_000;
+const DROPS_INTERVAL_MS = 1000;
 
 export interface TapServiceDeps {
   proxies(): readonly Proxy[];
   stopping: AbortSignal;
+  /** Overrides for tests. */
+  queueCapacity?: number;
+  dropsIntervalMs?: number;
+}
+
+function invalid(path: string, reason: string): ConnectError {
+  return new ConnectError(`${path}: ${reason}`, Code.InvalidArgument);
+}
+
+/** Checks every field and compiles what the tap needs; throws InvalidArgument or NotFound naming the field. */
+function compileRequest(req: ObserveRequest, proxies: readonly Proxy[]) {
+  if (req.limit === 0) throw invalid("limit", "must be greater than 0");
+  if (req.limit > MAX_TAP_LIMIT) throw invalid("limit", `must be at most ${MAX_TAP_LIMIT}, got ${req.limit}`);
+  if (req.maxRps > MAX_TAP_MAX_RPS) throw invalid("max_rps", `must be at most ${MAX_TAP_MAX_RPS}, got ${req.maxRps}`);
+  if (req.bodyBytes > MAX_BODY_BYTES) throw invalid("body_bytes", `must be at most ${MAX_BODY_BYTES}, got ${req.bodyBytes}`);
+  const direction = req.scope?.direction ?? ProxyDirection.UNSPECIFIED;
+  if (!(direction in ProxyDirection)) throw invalid("scope.direction", `unknown direction ${direction}`);
+  try {
+    return { match: compileTapMatch(req.match), outcome: compileOutcome(req.outcome), direction, targets: selectProxies(proxies, req.scope) };
+  } catch (e) {
+    if (e instanceof TapMatchError) throw new ConnectError(e.message, Code.InvalidArgument);
+    if (e instanceof TapScopeError) throw new ConnectError(e.message, e.notFound ? Code.NotFound : Code.InvalidArgument);
+    throw e;
+  }
 }
 
 export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapService> {
   return {
     async *observe(req, ctx) {
-      if (req.limit === 0) throw new ConnectError("limit: must be greater than 0", Code.InvalidArgument);
-      if (req.limit > MAX_TAP_LIMIT) throw new ConnectError(`limit: must be at most ${MAX_TAP_LIMIT}, got ${req.limit}`, Code.InvalidArgument);
-      let match;
-      try {
-        match = compileTapMatch(req.match);
-      } catch (e) {
-        if (e instanceof TapMatchError) throw new ConnectError(e.message, Code.InvalidArgument);
-        throw e;
-      }
+      const { match, outcome, direction, targets } = compileRequest(req, deps.proxies());
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
-      const queue = createEventQueue<TapEvent>(QUEUE_CAPACITY);
-      const tap = createTap({
+      const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY);
+      let reported = { queue: 0, rate: 0 };
+      const reportDrops = (final: boolean) => {
+        const now = { queue: queue.dropped, rate: tap.rateLimited };
+        const changed = now.queue !== reported.queue || now.rate !== reported.rate;
+        if (!(final ? now.queue + now.rate > 0 : changed)) return;
+        reported = now;
+        queue.pushAlways(create(TapEventSchema, { event: { case: "drops", value: { queueDropped: BigInt(now.queue), rateLimited: BigInt(now.rate) } } }));
+      };
+      const ticker = setInterval(() => reportDrops(false), deps.dropsIntervalMs ?? DROPS_INTERVAL_MS);
+      ticker.unref();
+      const finish = () => {
+        clearInterval(ticker);
+        reportDrops(true);
+        queue.close();
+      };
+      const tap: Tap = createTap({
         limit: req.limit,
         match,
+        outcome,
+        direction,
+        maxRps: req.maxRps || DEFAULT_TAP_MAX_RPS,
+        bodyBytes: req.bodyBytes,
         extractHeaders: req.extract?.extract.case === "http",
         emit: (e) => queue.push(e),
-        onComplete: () => queue.close(),
+        onComplete: finish,
       });
-      const unregister = deps.proxies().map((p) => p.taps.register(tap));
-      const end = () => {
+      const unregister = targets.map((p) => p.taps.register(tap));
+      const leave = () => {
         tap.close();
         queue.close();
       };
-      ctx.signal.addEventListener("abort", end);
-      deps.stopping.addEventListener("abort", end);
+      ctx.signal.addEventListener("abort", leave);
+      deps.stopping.addEventListener("abort", finish);
       try {
         for await (const event of queue) {
           if (ctx.signal.aborted) break;
           yield event;
         }
       } finally {
-        ctx.signal.removeEventListener("abort", end);
-        deps.stopping.removeEventListener("abort", end);
+        clearInterval(ticker);
+        ctx.signal.removeEventListener("abort", leave);
+        deps.stopping.removeEventListener("abort", finish);
         tap.close();
         for (const u of unregister) u();
       }

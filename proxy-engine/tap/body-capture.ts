@@ -1,0 +1,42 @@
+// Captures the first bytes of a request or response body for tap, as a copy: what flows to the upstream or
+// downstream is never touched, and nothing beyond the limit is kept (later chunks are only counted).
+
+import { create } from "@bufbuild/protobuf";
+import { BodySchema, type Body } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { redactBody } from "./redact";
+
+/** The most a tap may capture of each body (ObserveRequest.body_bytes). */
+export const MAX_BODY_BYTES = 65_536;
+
+/** A class rather than closures: one is made per tapped body, on the request path. */
+export class BodyCapture {
+  private readonly parts: Buffer[] = [];
+  private captured = 0;
+  /** Bytes seen so far, captured or not. */
+  total = 0;
+
+  /** `limit` 0 only counts bytes. */
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Buffer | string): void {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    this.total += buf.length;
+    const room = this.limit - this.captured;
+    if (room <= 0 || buf.length === 0) return;
+    // Buffer.from(buffer) copies: the caller's chunk may be reused or handed on.
+    const part = Buffer.from(buf.length <= room ? buf : buf.subarray(0, room));
+    this.parts.push(part);
+    this.captured += part.length;
+  }
+
+  /** The captured bytes, redacted; undefined when capture is off. */
+  body(contentType: string): Body | undefined {
+    if (this.limit === 0) return undefined;
+    const { data, redacted } = redactBody(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.captured));
+    return create(BodySchema, { data, truncated: this.total > this.captured, totalBytes: BigInt(this.total), redacted, contentType });
+  }
+}
+
+export function createBodyCapture(limit: number): BodyCapture {
+  return new BodyCapture(limit);
+}
