@@ -1,14 +1,8 @@
 // Shown when the Tap page itself fails to render.
 "use client";
 
+import { PageError } from "../components/page-error";
+
 export default function TapError({ error, reset }: { error: Error; reset(): void }) {
-  return (
-    <div className="empty-state">
-      <h3>The Tap page failed</h3>
-      <p className="error-text">{error.message}</p>
-      <button className="btn" onClick={reset}>
-        Try again
-      </button>
-    </div>
-  );
+  return <PageError page="Tap" error={error} reset={reset} />;
 }
