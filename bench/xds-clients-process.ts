@@ -11,6 +11,8 @@ const engine = process.env.APPLY === "engine";
 const clients: XdsClient[] = [];
 const proxies: Proxy[] = [];
 
+// The benchmark times the first full config from here, after this process has booted.
+process.stdout.write("connecting\n");
 for (let i = 0; i < count; i++) {
   const id = `sidecar~10.200.${i >> 8}.${i & 255}~bench-${i}.bench~bench.svc.cluster.local`;
   const proxy = engine ? createProxy({ id, role: "sidecar", bootstrap: bootstrapFromJson({ node: { id } }) }) : undefined;

@@ -1,6 +1,7 @@
 // What LDS and CDS resources make the client subscribe to: the RDS names in listeners' connection managers
 // (`rds.route_config_name`), and the EDS service names of EDS clusters (`eds_cluster_config.service_name`,
-// else the cluster name, as compile-cluster looks them up).
+// else the cluster name, as compile-cluster looks them up). The map variants are memoized per map: the
+// client's resource maps are never modified once built, and it asks after every response.
 
 import { anyIs, anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Cluster_DiscoveryType, type Cluster } from "../../proto/gen/envoy/config/cluster/v3/cluster_pb";
@@ -38,5 +39,22 @@ export function edsNamesOf(clusters: Iterable<Cluster>): string[] {
 }
 
 export function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
+  return a === b || (a.length === b.length && a.every((n, i) => n === b[i]));
+}
+
+const rdsMemo = new WeakMap<ReadonlyMap<string, Listener>, string[]>();
+const edsMemo = new WeakMap<ReadonlyMap<string, Cluster>, string[]>();
+
+/** rdsNamesOf(m.values()), computed once per map; the array is shared and must not be modified. */
+export function rdsNamesOfMap(m: ReadonlyMap<string, Listener>): string[] {
+  let names = rdsMemo.get(m);
+  if (!names) rdsMemo.set(m, (names = rdsNamesOf(m.values())));
+  return names;
+}
+
+/** edsNamesOf(m.values()), computed once per map; the array is shared and must not be modified. */
+export function edsNamesOfMap(m: ReadonlyMap<string, Cluster>): string[] {
+  let names = edsMemo.get(m);
+  if (!names) edsMemo.set(m, (names = edsNamesOf(m.values())));
+  return names;
 }

@@ -8,9 +8,9 @@
 import type { DiscoveryResponse, DiscoveryRequest } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
 import type { ResourcesWithOrigin } from "../config/resources";
 import type { Logger } from "../log/logger";
-import { edsNamesOf, rdsNamesOf, sameNames } from "./dependencies";
+import { edsNamesOfMap, rdsNamesOfMap, sameNames } from "./dependencies";
 import { decodeResources, type ResourceMaps, type ResourceOf } from "./resource-decode";
-import { acceptedMaps, ackedVersions, discoveryRequest, formatConfigVersion, missingNames, onlySubscribed, toEngineResources, type SubscriptionStates } from "./subscription-state";
+import { acceptedMaps, ackedVersions, discoveryRequest, formatConfigVersion, mergeResources, missingNames, nameSet, onlySubscribed, toEngineResources, type SubscriptionStates } from "./subscription-state";
 import { isWildcard, kindOfTypeUrl, SHORT_NAMES, XDS_KINDS, type XdsKind } from "./xds-kinds";
 
 /** Where a response came from, and where its ACK goes (a no-op once that stream is gone). */
@@ -64,7 +64,7 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
   function syncSubscriptions(out: Outbox): void {
     const lds = (warming.lds?.resources as Map<string, ResourceOf["lds"]> | undefined) ?? states.lds.accepted;
     const cds = (warming.cds?.resources as Map<string, ResourceOf["cds"]> | undefined) ?? states.cds.accepted;
-    for (const [kind, names] of [["rds", rdsNamesOf(lds.values())], ["eds", edsNamesOf(cds.values())]] as const) {
+    for (const [kind, names] of [["rds", rdsNamesOfMap(lds)], ["eds", edsNamesOfMap(cds)]] as const) {
       const st = states[kind];
       if (sameNames(st.names, names)) continue;
       st.names = names;
@@ -90,8 +90,8 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
     // Names the applied LDS/CDS still use stay even when a warming update has already unsubscribed them.
     const next: ResourceMaps = {
       ...maps,
-      rds: onlySubscribed(maps.rds, [...states.rds.names, ...rdsNamesOf(maps.lds.values())]),
-      eds: onlySubscribed(maps.eds, [...states.eds.names, ...edsNamesOf(maps.cds.values())]),
+      rds: onlySubscribed(maps.rds, states.rds.names, rdsNamesOfMap(maps.lds)),
+      eds: onlySubscribed(maps.eds, states.eds.names, edsNamesOfMap(maps.cds)),
     };
     const version = formatConfigVersion({ ...ackedVersions(states), [kind]: item.resp.versionInfo });
     try {
@@ -126,10 +126,7 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
       return out.send(discoveryRequest(st, { nonce: resp.nonce, error: decoded.message }));
     }
     if (!isWildcard(kind)) {
-      const wanted = new Set(st.names);
-      const merged = new Map<string, unknown>(st.accepted);
-      for (const [name, r] of decoded.resources) if (wanted.has(name)) merged.set(name, r);
-      return applyAndAck(kind, item, merged);
+      return applyAndAck(kind, item, mergeResources(st.accepted, decoded.resources, nameSet(st.names)));
     }
     const resources = decoded.resources as Warming["resources"];
     drop(warming[kind], "superseded while warming");

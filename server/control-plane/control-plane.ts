@@ -1,6 +1,7 @@
 // The control plane's composition (Istio Pilot in one object): config store + registry → push context →
 // generator → debounced push over the ADS server. A store commit pushes every type; an endpoint-only
-// registry change pushes EDS alone. The push context is rebuilt once per push, never per proxy.
+// registry change pushes EDS alone. The push context is rebuilt once per push, never per proxy, and a
+// proxy is sent only the types (and RDS/EDS resources) whose bytes changed for it.
 
 import { createAdsServer, type AdsServer, type XdsLog } from "../xds/ads-server";
 import type { PushRequest, XdsType } from "../xds/xds-types";
@@ -49,7 +50,16 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
   const fromStore = () => contextFor(rulesFromStore(store.list()));
   let current = fromStore();
   const generator = createGenerator(() => current);
-  const ads = createAdsServer({ host: opts.xds.host, port: opts.xds.port, generator, pushConcurrency: opts.pushConcurrency, log: opts.log });
+  const ads = createAdsServer({
+    host: opts.xds.host,
+    port: opts.xds.port,
+    generator,
+    pushConcurrency: opts.pushConcurrency,
+    log: opts.log,
+    // Only what changed goes out, uncompressed, straight from the shared encoded resources.
+    skipUnchanged: true,
+    compressResponses: false,
+  });
   const stats = { pushes: 0, lastPushAt: 0, lastDebounceMs: 0, lastMerged: 0 };
   const debouncer: Debouncer = createDebouncer({
     afterMs: opts.debounce?.afterMs ?? 100,

@@ -1,16 +1,19 @@
 // The ADS server (Istio Pilot's xDS server): envoy.service.discovery.v3.AggregatedDiscoveryService over
-// gRPC (h2c) via Connect, SotW and delta streams, throttled pushes, per-proxy sync status and metrics.
+// gRPC (h2c) via Connect (or, with uncompressed responses, a lean gRPC layer for plain gRPC calls), SotW
+// and delta streams, throttled pushes, per-proxy sync status and metrics.
 
-import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import { createContextKey, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { randomBytes } from "node:crypto";
 import type http2 from "node:http2";
 import { AggregatedDiscoveryService } from "../../proto/gen/envoy/service/discovery/v3/ads_pb";
-import { createDeltaConnection, type DeltaConnection } from "./delta-stream";
+import { createDeltaConnection } from "./delta-stream";
+import { isPlainGrpc } from "./grpc-stream";
 import { cancelStream, createH2cServer, type H2cServer } from "./h2c-server";
-import type { ProxyConnection, XdsContext, XdsLog } from "./proxy-connection";
+import type { XdsContext, XdsLog } from "./proxy-connection";
 import { createPushQueue } from "./push-queue";
-import { createSotwConnection, type SotwConnection } from "./sotw-stream";
+import { createSotwConnection } from "./sotw-stream";
+import { ADS_PATHS, createStreamHost, type Connection } from "./stream-host";
 import { createXdsMetrics, type XdsMetricsSnapshot } from "./xds-metrics";
 import { XDS_TYPES, type ProxyStatus, type PushRequest, type XdsGenerator, type XdsType } from "./xds-types";
 
@@ -29,6 +32,18 @@ export interface AdsServerOptions {
   readMaxBytes?: number;
   /** A proxy whose push is not written within this is disconnected (PILOT_XDS_SEND_TIMEOUT); default 30 s, 0 = never. */
   sendTimeoutMs?: number;
+  /**
+   * SotW pushes skip a type whose bytes equal what the proxy last ACKed (it keeps its version) and send
+   * RDS/EDS resources only when they changed. Default false: every push resends everything, as Istio does.
+   */
+  skipUnchanged?: boolean;
+  /**
+   * gzip responses of 1 KiB or more for clients that accept it (Connect's default; default true). The
+   * control plane turns this off: on local or datacenter links, deflating every push for every proxy
+   * (and inflating it in each proxy) costs far more CPU than the bytes it saves. Without compression,
+   * plain gRPC calls are served by grpc-stream.ts, which writes the shared encoded resources as they are.
+   */
+  compressResponses?: boolean;
   /** Default: warnings and errors to the console. */
   log?: XdsLog;
 }
@@ -47,11 +62,13 @@ export interface AdsServer {
   prometheusText(): string;
 }
 
-type Connection = SotwConnection | DeltaConnection;
-
 /** How long stop() lets clients close their half of ended streams before cutting the sessions. */
 const CLOSE_GRACE_MS = 1000;
+/** A compression threshold no message reaches (compressed requests are still accepted). */
+const NEVER_COMPRESS = 2 ** 32;
 const kNodeRequest = createContextKey<http2.Http2ServerRequest | undefined>(undefined, { description: "node request" });
+
+const cancelRequest = (req: http2.Http2ServerRequest | undefined) => req && cancelStream(req, "xDS send timeout");
 
 const consoleLog: XdsLog = (level, msg) => {
   if (level === "error") console.error(`[xds] ${msg}`);
@@ -66,21 +83,22 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
   const versions = new Map<XdsType, number>(XDS_TYPES.map((t) => [t, 1]));
   const noncePrefix = randomBytes(4).toString("hex");
   let nonceSeq = 0;
-  const connections = new Set<Connection>();
   const listeners = new Set<(s: ProxyStatus[]) => void>();
-  /** Cuts a stream at the HTTP/2 level (send timeout). */
-  const cancels = new Map<Connection, () => void>();
   const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000;
   let notifyTimer: NodeJS.Immediate | undefined;
   let server: H2cServer | undefined;
   let stopping = false;
 
-  const status = (): ProxyStatus[] =>
-    [...connections]
+  /** Rebuilt only after something changed (every change to a stream's state calls changed()). */
+  let statusCache: readonly ProxyStatus[] | undefined;
+  const status = (): ProxyStatus[] => [
+    ...(statusCache ??= [...connections]
       .flatMap((c) => c.status() ?? [])
-      .sort((a, b) => (a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : a.connectedAt - b.connectedAt));
+      .sort((a, b) => (a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : a.connectedAt - b.connectedAt))),
+  ];
 
   const changed = () => {
+    statusCache = undefined;
     if (notifyTimer || listeners.size === 0) return;
     notifyTimer = setImmediate(() => {
       notifyTimer = undefined;
@@ -99,65 +117,21 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
     generator: opts.generator,
     metrics,
     log,
+    skipUnchanged: opts.skipUnchanged ?? false,
     version: (t) => String(versions.get(t)),
     nonce: () => `${noncePrefix}-${++nonceSeq}`,
     changed,
   };
 
-  /** Reads requests in the background and yields queued responses; the stream lives as long as this. */
-  async function* serve<Req, Res>(
-    conn: ProxyConnection<Req, Res> & Connection,
-    requests: AsyncIterable<Req>,
-    hctx: HandlerContext,
-  ): AsyncGenerator<Res> {
-    if (stopping) throw new ConnectError("xDS server is shutting down", Code.Unavailable);
-    const nodeReq = hctx.values.get(kNodeRequest);
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      conn.outbound.dispose();
-      cancels.delete(conn);
-      connections.delete(conn);
-      metrics.connection(-1);
-      changed();
-    };
-    cancels.set(conn, () => {
-      if (nodeReq) cancelStream(nodeReq, "xDS send timeout");
-      finish();
-    });
-    connections.add(conn);
-    metrics.connection(1);
-    changed();
-    const reader = (async () => {
-      for await (const r of requests) conn.handle(r);
-    })();
-    reader.then(
-      () => conn.outbound.close(),
-      (e: unknown) => conn.outbound.close(e),
-    );
-    try {
-      for (;;) {
-        const item = await conn.outbound.next();
-        if (!item) return;
-        yield item.msg;
-        item.written();
-      }
-    } catch (e) {
-      const err = ConnectError.from(e);
-      if (err.code !== Code.Canceled) log("debug", `stream #${conn.id} ended: ${err.message}`);
-      throw err;
-    } finally {
-      finish();
-    }
-  }
+  const streams = createStreamHost(ctx, { metrics, log, stopping: () => stopping });
+  const connections = streams.connections;
 
   /** Istio's send timeout: a proxy that does not take its push in time is disconnected, freeing the slot. */
   const withSendTimeout = async (c: Connection, sent: Promise<void>): Promise<void> => {
     if (sendTimeoutMs <= 0) return sent;
     const timer = setTimeout(() => {
       log("warn", `push to ${c.status()?.node.id ?? "?"} (stream #${c.id}) not written within ${sendTimeoutMs}ms; disconnecting it`);
-      cancels.get(c)?.();
+      streams.cancel(c);
     }, sendTimeoutMs);
     try {
       await sent;
@@ -168,9 +142,11 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
 
   const routes = (router: ConnectRouter) =>
     router.service(AggregatedDiscoveryService, {
-      streamAggregatedResources: (requests, hctx) => serve(createSotwConnection(ctx), requests, hctx),
-      deltaAggregatedResources: (requests, hctx) => serve(createDeltaConnection(ctx), requests, hctx),
+      streamAggregatedResources: (requests, hctx) => streams.serve(createSotwConnection(ctx), requests, () => cancelRequest(hctx.values.get(kNodeRequest))),
+      deltaAggregatedResources: (requests, hctx) => streams.serve(createDeltaConnection(ctx), requests, () => cancelRequest(hctx.values.get(kNodeRequest))),
     });
+  const readMaxBytes = opts.readMaxBytes ?? 16 << 20;
+  const lean = opts.compressResponses === false;
 
   return {
     async start() {
@@ -178,10 +154,15 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       stopping = false;
       const adapter = connectNodeAdapter({
         routes,
-        readMaxBytes: opts.readMaxBytes ?? 16 << 20,
+        readMaxBytes,
+        ...(lean ? { compressMinBytes: NEVER_COMPRESS } : {}),
         contextValues: (req) => createContextValues().set(kNodeRequest, "stream" in req ? req : undefined),
       });
-      server = createH2cServer(adapter, log);
+      server = createH2cServer((req, res) => {
+        const protocol = req.url === ADS_PATHS.sotw ? "sotw" : req.url === ADS_PATHS.delta ? "delta" : undefined;
+        if (lean && protocol && isPlainGrpc(req)) streams.serveRaw(req, res, protocol, readMaxBytes);
+        else adapter(req, res);
+      }, log);
       return server.listen(opts.port, host);
     },
 
@@ -192,7 +173,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       for (const c of connections) c.outbound.close();
       await s?.close(CLOSE_GRACE_MS);
       // Streams pinned by a write that can never finish (a client that stopped reading).
-      for (const cancel of [...cancels.values()]) cancel();
+      streams.cancelAll();
     },
 
     async push(req) {

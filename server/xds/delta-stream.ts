@@ -3,7 +3,6 @@
 // ACK/NACK by nonce as in SotW, but subscription changes are never dropped, even on a stale nonce.
 
 import { create } from "@bufbuild/protobuf";
-import { createHash } from "node:crypto";
 import {
   DeltaDiscoveryResponseSchema,
   ResourceSchema,
@@ -12,13 +11,15 @@ import {
 } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
 import { createOutbound } from "./outbound-queue";
 import { createConnectionCore, type ProxyConnection, type XdsContext } from "./proxy-connection";
+import { resourceHash } from "./resource-bytes";
 import { markAcked, markNacked, markSent, type TypeState } from "./sync-status";
 import { TYPE_URL, XDS_SHORT, xdsTypeOf, type GeneratedResource } from "./xds-types";
 
 export type DeltaConnection = ProxyConnection<DeltaDiscoveryRequest, DeltaDiscoveryResponse>;
 
+/** A hash of the serialized Any, computed once per generated resource object. */
 export function resourceVersion(r: GeneratedResource): string {
-  return createHash("sha256").update(r.resource.typeUrl).update(r.resource.value).digest("base64url").slice(0, 22);
+  return resourceHash(r);
 }
 
 export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
@@ -44,7 +45,7 @@ export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
     const nonce = ctx.nonce();
     markSent(st, systemVersionInfo, nonce, st.resourceVersions.size, changedAt, Date.now());
     ctx.metrics.pushed(st.type);
-    ctx.changed();
+    core.changed();
     return outbound.send(
       create(DeltaDiscoveryResponseSchema, { systemVersionInfo, nonce, typeUrl: TYPE_URL[st.type], resources: changed, removedResources }),
     );
@@ -93,12 +94,13 @@ export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
       // The client forgets what it unsubscribed from, so we must too (no removal is sent for it).
       if (!st.wildcard) st.resourceVersions.delete(n);
     }
+    if (subChanged) st.nameList = undefined;
     st.subscribed = st.wildcard || st.names.size > 0;
     if (first || subChanged) {
       if (st.subscribed) void respond(st, 0, first);
       else st.resourceVersions.clear();
     }
-    ctx.changed();
+    core.changed();
   };
 
   return {

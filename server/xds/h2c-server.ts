@@ -17,9 +17,15 @@ type Handler = (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) =
 
 const responses = new WeakMap<http2.Http2ServerRequest, http2.Http2ServerResponse>();
 
+/**
+ * Receive windows (stream and connection) for requests: an EDS ACK names every subscribed cluster, and
+ * Node's 64 KiB default would make a hundred of them trickle in through WINDOW_UPDATE round trips.
+ */
+const RECEIVE_WINDOW_BYTES = 4 << 20;
+
 export function createH2cServer(handler: Handler, log: XdsLog): H2cServer {
   const sessions = new Set<http2.ServerHttp2Session>();
-  const server = http2.createServer({}, (req, res) => {
+  const server = http2.createServer({ settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } }, (req, res) => {
     // After the response and its trailers are out, end a request side the client left open with
     // RST_STREAM(NO_ERROR), as grpc-go does: Connect's node client never half-closes by itself, and a
     // half-open stream would hold its session (and stop()) open. Listeners run in registration order,
@@ -35,6 +41,7 @@ export function createH2cServer(handler: Handler, log: XdsLog): H2cServer {
   });
   server.on("session", (session) => {
     sessions.add(session);
+    if (!session.destroyed) session.setLocalWindowSize(RECEIVE_WINDOW_BYTES);
     session.on("close", () => sessions.delete(session));
     session.on("error", (e) => log("debug", `HTTP/2 session error: ${e.message}`));
   });

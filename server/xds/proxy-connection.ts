@@ -17,6 +17,8 @@ export interface XdsContext {
   generator: XdsGenerator;
   metrics: XdsMetrics;
   log: XdsLog;
+  /** Skip pushes of unchanged content; RDS/EDS pushes carry only changed resources (SotW). */
+  readonly skipUnchanged: boolean;
   /** Current version of a type (bumped when a push including it starts). */
   version(type: XdsType): string;
   /** A nonce unique across the server's lifetime. */
@@ -48,6 +50,8 @@ export interface ConnectionCore {
   /** Runs the generator for one type; `filter` keeps only subscribed names unless wildcard. */
   generate(st: TypeState, filter: boolean): GeneratedResource[] | undefined;
   subscribed(types: readonly XdsType[]): XdsType[];
+  /** Something in this stream's status changed: its row is rebuilt next time, and the server told. */
+  changed(): void;
   status(): ProxyStatus | undefined;
   label(): string;
 }
@@ -59,6 +63,11 @@ export function createConnectionCore(ctx: XdsContext, protocol: "sotw" | "delta"
   const connectedAt = Date.now();
   const types = new Map<XdsType, TypeState>();
   let node: ProxyNode | undefined;
+  let row: ProxyStatus | undefined;
+  const changed = () => {
+    row = undefined;
+    ctx.changed();
+  };
 
   const label = () => `${node?.id || "?"} (${protocol} #${id})`;
 
@@ -71,7 +80,7 @@ export function createConnectionCore(ctx: XdsContext, protocol: "sotw" | "delta"
       if (node) return node;
       if (!n || !n.id) throw new ConnectError("the first request on an ADS stream must carry node.id", Code.InvalidArgument);
       node = toProxyNode(n);
-      ctx.changed();
+      changed();
       return node;
     },
     typeState(type) {
@@ -85,8 +94,10 @@ export function createConnectionCore(ctx: XdsContext, protocol: "sotw" | "delta"
     generate(st, filter) {
       if (!node) return undefined;
       try {
-        const { resources } = ctx.generator.generate(node, st.type, st.wildcard ? [] : [...st.names]);
-        return filter && !st.wildcard ? resources.filter((r) => st.names.has(r.name)) : resources;
+        // The same list object while the names are unchanged, so that generators can memoize on it.
+        const names = st.wildcard ? [] : (st.nameList ??= [...st.names]);
+        const { resources, onlyRequested } = ctx.generator.generate(node, st.type, names);
+        return !filter || st.wildcard || onlyRequested ? resources : resources.filter((r) => st.names.has(r.name));
       } catch (e) {
         ctx.metrics.pushError(st.type);
         ctx.log("error", `generating ${XDS_SHORT[st.type]} for ${label()} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
@@ -96,19 +107,22 @@ export function createConnectionCore(ctx: XdsContext, protocol: "sotw" | "delta"
     subscribed(wanted) {
       return wanted.filter((t) => types.get(t)?.subscribed === true);
     },
+    changed,
+    /** Cached until the next change; callers get the same row object meanwhile and must not modify it. */
     status() {
       if (!node) return undefined;
+      if (row) return row;
       const rows = XDS_TYPES.flatMap((t) => {
         const st = types.get(t);
         return st ? [toTypeStatus(st)] : [];
       });
-      return {
+      return (row = {
         node,
         kind: proxyKind(node, types.get("listener")?.names ?? []),
         connectedAt,
         protocol,
         types: rows,
-      };
+      });
     },
   };
 }

@@ -11,6 +11,8 @@ export interface TypeState {
   subscribed: boolean;
   wildcard: boolean;
   names: Set<string>;
+  /** `names` as a list, kept while they are unchanged; whoever changes `names` clears it. */
+  nameList?: string[];
   state: SyncState;
   sentVersion: string;
   sentNonce: string;
@@ -114,6 +116,15 @@ export function proxyKind(node: ProxyNode, listenerNames: Iterable<string>): Pro
 }
 
 export function sameNames(a: ReadonlySet<string>, b: readonly string[]): boolean {
+  // Fast path: clients resend the same list in the same order, which is the set's insertion order.
+  if (b.length === a.size) {
+    let i = 0;
+    for (const n of a) {
+      if (n !== b[i]) break;
+      i++;
+    }
+    if (i === b.length) return true;
+  }
   const set = new Set(b);
   if (set.size !== a.size) return false;
   for (const n of set) if (!a.has(n)) return false;

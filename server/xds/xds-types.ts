@@ -40,9 +40,15 @@ export interface GeneratedResource {
 
 export interface Generated {
   resources: GeneratedResource[];
+  /** Every resource is one of the requested names (for a non-wildcard request), so none need filtering. */
+  onlyRequested?: boolean;
 }
 
-/** Builds one type's resources for one proxy. `names` is the subscription (empty = wildcard). */
+/**
+ * Builds one type's resources for one proxy. `names` is the subscription (empty = wildcard); the server
+ * passes the same list object while a subscription is unchanged and never modifies it, so generators
+ * may memoize on it.
+ */
 export interface XdsGenerator {
   generate(node: ProxyNode, type: XdsType, names: readonly string[]): Generated;
 }
@@ -56,7 +62,7 @@ export interface TypeStatus {
   sentVersion: string;
   ackedVersion: string;
   sentNonce: string;
-  /** Resource names in the last response. */
+  /** Resources the proxy holds after the last response (a partial RDS/EDS push counts the full set). */
   resourceCount: number;
   /** Milliseconds since the epoch, 0 when never. */
   lastSentAt: number;

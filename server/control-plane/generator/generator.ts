@@ -1,43 +1,45 @@
 // Istio Pilot's generator: builds CDS, EDS, LDS and RDS resources for a sidecar, a gateway or a proxyless
 // gRPC client from the current PushContext. Node-independent outputs (outbound clusters, load assignments,
 // route configurations), already packed as Any, are cached per PushContext object, so the many proxies of
-// one push share them and a new push starts afresh.
+// one push share them; a service's clusters and load assignments are also reused across contexts while
+// their inputs are unchanged (service-cache.ts), so a push regenerates only what changed.
 
-import { anyPack } from "@bufbuild/protobuf/wkt";
-import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { ClusterSchema } from "../../../proto/gen/envoy/config/cluster/v3/cluster_pb";
-import { ClusterLoadAssignmentSchema } from "../../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
 import { ListenerSchema } from "../../../proto/gen/envoy/config/listener/v3/listener_pb";
 import { RouteConfigurationSchema } from "../../../proto/gen/envoy/config/route/v3/route_pb";
 import type { Generated, GeneratedResource, ProxyNode, XdsGenerator, XdsType } from "../../xds/xds-types";
-import { inboundCluster, outboundCluster, outboundClustersOf } from "./clusters";
-import { loadAssignmentsOf } from "./endpoints";
+import { inboundCluster, outboundCluster } from "./clusters";
 import { gatewayListener, proxylessListener, VIRTUAL_INBOUND, VIRTUAL_OUTBOUND, virtualInboundListener, virtualOutboundListener } from "./listeners";
 import { proxyInfo, type ProxyInfo } from "./proxy-info";
+import { createMeshSets, setOf, type ResourceSet } from "./mesh-sets";
+import { packed } from "./packed";
 import type { PushContext } from "./push-context";
-import { gatewayRouteConfig, gatewayRouteName, outboundRouteConfig, OUTBOUND_ROUTE, parseTarget, proxylessRouteConfig } from "./route-configs";
-
-interface ResourceSet {
-  list: GeneratedResource[];
-  byName: Map<string, GeneratedResource>;
-}
+import { createOutboundRoutes } from "./outbound-routes";
+import { gatewayRouteConfig, gatewayRouteName, OUTBOUND_ROUTE, parseTarget, proxylessRouteConfig } from "./route-configs";
 
 interface PushCache {
-  clusters?: ResourceSet;
-  endpoints?: ResourceSet;
   proxylessClusters: Map<string, GeneratedResource | null>;
   outboundRoutes: Map<string, GeneratedResource>;
   gatewayRoutes: Map<number, GeneratedResource>;
   proxyless: Map<string, GeneratedResource | null>;
-  inbound: Map<string, GeneratedResource>;
 }
 
-function packed<D extends DescMessage>(schema: D, name: string, msg: MessageShape<D>): GeneratedResource {
-  return { name, resource: anyPack(schema, msg) };
+/** Memos of answers that depend on the node alone (inbound clusters, listeners) stay across pushes. */
+const NODE_MEMO_LIMIT = 10_000;
+
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+
+/** A number naming an object (for memo keys). */
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = ++nextId));
+  return id;
 }
 
-function setOf(list: GeneratedResource[]): ResourceSet {
-  return { list, byName: new Map(list.map((r) => [r.name, r])) };
+/** `select` memoized on the set: proxies with the same subscription get the same array. */
+function picked(all: ResourceSet, names: readonly string[]): GeneratedResource[] {
+  return memo(all.derived, `pick ${keyOfNames(names)}`, () => select(all, names));
 }
 
 /** Wildcard (no names): everything; otherwise the requested names that exist, in request order. */
@@ -55,33 +57,37 @@ function pick(names: readonly string[], get: (name: string) => GeneratedResource
   return out;
 }
 
+const nameKeys = new WeakMap<readonly string[], string>();
+
+/** A map key for a subscription's names; the ADS server passes the same list while they are unchanged. */
+function keyOfNames(names: readonly string[]): string {
+  let key = nameKeys.get(names);
+  if (key === undefined) nameKeys.set(names, (key = JSON.stringify(names)));
+  return key;
+}
+
 function memo<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   if (m.has(k)) return m.get(k) as V;
   const v = make();
+  if (m.size >= NODE_MEMO_LIMIT) m.clear();
   m.set(k, v);
   return v;
 }
 
 export function createGenerator(getContext: () => PushContext): XdsGenerator {
   const caches = new WeakMap<PushContext, PushCache>();
+  const sets = createMeshSets();
+  const outboundRoutes = createOutboundRoutes();
+  const inboundClusters = new Map<string, GeneratedResource>();
+  const listeners = new Map<string, GeneratedResource[]>();
 
   function cacheOf(ctx: PushContext): PushCache {
     let c = caches.get(ctx);
     if (!c) {
-      c = { proxylessClusters: new Map(), outboundRoutes: new Map(), gatewayRoutes: new Map(), proxyless: new Map(), inbound: new Map() };
+      c = { proxylessClusters: new Map(), outboundRoutes: new Map(), gatewayRoutes: new Map(), proxyless: new Map() };
       caches.set(ctx, c);
     }
     return c;
-  }
-
-  function clusters(ctx: PushContext, c: PushCache): ResourceSet {
-    return (c.clusters ??= setOf(ctx.index.services.flatMap((svc) => outboundClustersOf(svc, ctx.index.drByHost.get(svc.hostname), { proxyless: false }).map((cl) => packed(ClusterSchema, cl.name, cl)))));
-  }
-
-  function endpoints(ctx: PushContext, c: PushCache): ResourceSet {
-    return (c.endpoints ??= setOf(
-      ctx.index.services.flatMap((svc) => loadAssignmentsOf(svc, ctx.index.instancesByHost.get(svc.hostname) ?? [], ctx.index.drByHost.get(svc.hostname)).map((la) => packed(ClusterLoadAssignmentSchema, la.clusterName, la))),
-    ));
   }
 
   /** A proxyless client's cluster by name (outbound|PORT|SUBSET|HOST), built with gRPC's lb limits. */
@@ -96,10 +102,10 @@ export function createGenerator(getContext: () => PushContext): XdsGenerator {
     });
   }
 
-  function inbound(c: PushCache, info: ProxyInfo): GeneratedResource | undefined {
+  function inbound(info: ProxyInfo): GeneratedResource | undefined {
     if (!info.service || info.appPort === undefined) return undefined;
     const { service, appPort, listenHost } = info;
-    return memo(c.inbound, `${service}|${appPort}|${listenHost}`, () => {
+    return memo(inboundClusters, JSON.stringify([service, appPort, listenHost]), () => {
       const cl = inboundCluster(service, appPort, listenHost);
       return packed(ClusterSchema, cl.name, cl);
     });
@@ -107,10 +113,10 @@ export function createGenerator(getContext: () => PushContext): XdsGenerator {
 
   function cds(ctx: PushContext, c: PushCache, info: ProxyInfo, names: readonly string[]): GeneratedResource[] {
     if (info.kind === "proxyless") return pick(names, (n) => proxylessCluster(ctx, c, n));
-    const all = clusters(ctx, c);
-    const own = info.kind === "sidecar" ? inbound(c, info) : undefined;
+    const all = sets.clusters(ctx);
+    const own = info.kind === "sidecar" ? inbound(info) : undefined;
     if (!own) return select(all, names);
-    if (names.length === 0) return [...all.list, own];
+    if (names.length === 0) return memo(all.derived, `sidecar ${idOf(own)}`, () => [...all.list, own]);
     return pick(names, (n) => (n === own.name ? own : all.byName.get(n)));
   }
 
@@ -118,20 +124,24 @@ export function createGenerator(getContext: () => PushContext): XdsGenerator {
     if (info.kind === "proxyless") {
       return pick(names, (n) => memo(c.proxyless, `lds|${info.namespace}|${n}`, () => (parseTarget(ctx, n, info.namespace) ? packed(ListenerSchema, n, proxylessListener(n)) : null)));
     }
-    const list: GeneratedResource[] = [];
-    const h = info.listenHost;
-    if (info.kind === "gateway") {
-      if (info.gatewayPort !== undefined) {
-        const l = gatewayListener(h, info.gatewayPort);
-        list.push(packed(ListenerSchema, l.name, l));
+    const key = JSON.stringify([info.kind, info.listenHost, info.gatewayPort, info.outboundPort, info.inboundPort, info.service, info.appPort]);
+    const list = memo(listeners, key, () => {
+      const out: GeneratedResource[] = [];
+      const h = info.listenHost;
+      if (info.kind === "gateway") {
+        if (info.gatewayPort !== undefined) {
+          const l = gatewayListener(h, info.gatewayPort);
+          out.push(packed(ListenerSchema, l.name, l));
+        }
+      } else {
+        if (info.outboundPort !== undefined) out.push(packed(ListenerSchema, VIRTUAL_OUTBOUND, virtualOutboundListener(h, info.outboundPort)));
+        if (info.inboundPort !== undefined && info.service && info.appPort !== undefined) {
+          out.push(packed(ListenerSchema, VIRTUAL_INBOUND, virtualInboundListener(h, info.inboundPort, info.service, info.appPort)));
+        }
       }
-    } else {
-      if (info.outboundPort !== undefined) list.push(packed(ListenerSchema, VIRTUAL_OUTBOUND, virtualOutboundListener(h, info.outboundPort)));
-      if (info.inboundPort !== undefined && info.service && info.appPort !== undefined) {
-        list.push(packed(ListenerSchema, VIRTUAL_INBOUND, virtualInboundListener(h, info.inboundPort, info.service, info.appPort)));
-      }
-    }
-    return select(setOf(list), names);
+      return out;
+    });
+    return names.length === 0 ? list : select(setOf(list), names);
   }
 
   function gatewayRoutes(ctx: PushContext, c: PushCache, port: number): GeneratedResource {
@@ -154,24 +164,26 @@ export function createGenerator(getContext: () => PushContext): XdsGenerator {
         return m ? gatewayRoutes(ctx, c, Number(m[1])) : undefined;
       });
     }
-    const outbound = memo(c.outboundRoutes, info.namespace, () => packed(RouteConfigurationSchema, OUTBOUND_ROUTE, outboundRouteConfig(ctx, info.namespace)));
+    const outbound = memo(c.outboundRoutes, info.namespace, () => outboundRoutes.build(ctx, info.namespace));
     return names.length === 0 || names.includes(OUTBOUND_ROUTE) ? [outbound] : [];
   }
 
   return {
+    // Named requests are answered by looking the names up, so answers hold only requested names.
     generate(node: ProxyNode, type: XdsType, names: readonly string[]): Generated {
       const ctx = getContext();
       const c = cacheOf(ctx);
       const info = proxyInfo(node);
       switch (type) {
         case "cluster":
-          return { resources: cds(ctx, c, info, names) };
+          return { resources: cds(ctx, c, info, names), onlyRequested: true };
         case "endpoint":
-          return { resources: info.kind === "proxyless" && names.length === 0 ? [] : select(endpoints(ctx, c), names) };
+          if (names.length === 0) return { resources: info.kind === "proxyless" ? [] : sets.endpoints(ctx).list };
+          return { resources: picked(sets.endpoints(ctx), names), onlyRequested: true };
         case "listener":
-          return { resources: lds(ctx, c, info, names) };
+          return { resources: lds(ctx, c, info, names), onlyRequested: true };
         case "route":
-          return { resources: rds(ctx, c, info, names) };
+          return { resources: rds(ctx, c, info, names), onlyRequested: true };
       }
     },
   };

@@ -2,7 +2,7 @@
 // generator's per-PushContext cache shared across proxies.
 import { describe, expect, it } from "vitest";
 import type { VirtualService } from "../rules/istio-types";
-import { bookinfoContext, HOSTS, sidecarNode } from "./bookinfo-fixture";
+import { bookinfoContext, bookinfoRules, HOSTS, sidecarNode } from "./bookinfo-fixture";
 import { createGenerator } from "./generator";
 import { meshVirtualServices } from "./push-context";
 
@@ -25,7 +25,7 @@ describe("PushContext", () => {
     expect(meshVirtualServices(ctx, HOSTS.productpage).map((v) => v.metadata.name)).toEqual(["d"]);
   });
 
-  it("shares packed node-independent resources between proxies of one push, and rebuilds for a new push", () => {
+  it("shares packed node-independent resources between proxies of one push, and across pushes only while their inputs are unchanged", () => {
     let ctx = bookinfoContext();
     const g = createGenerator(() => ctx);
     const a = g.generate(sidecarNode(), "cluster", []).resources;
@@ -33,7 +33,16 @@ describe("PushContext", () => {
     expect(b[0]!.resource).toBe(a[0]!.resource);
     const ra = g.generate(sidecarNode(), "route", []).resources[0]!.resource;
     expect(g.generate(sidecarNode({ SERVICE: HOSTS.reviews }), "route", []).resources[0]!.resource).toBe(ra);
+    const byName = (list: typeof a, host: string) => list.find((r) => r.name === `outbound|9080||${host}`)!;
+    // A new push over equal (but freshly built) inputs reuses what it can.
     ctx = bookinfoContext({ version: 2 });
-    expect(g.generate(sidecarNode(), "cluster", []).resources[0]!.resource).not.toBe(a[0]!.resource);
+    const c = g.generate(sidecarNode(), "cluster", []).resources;
+    expect(byName(c, HOSTS.details)).toBe(byName(a, HOSTS.details));
+    // A changed DestinationRule rebuilds that service's clusters, and only those.
+    ctx = bookinfoContext({ version: 3, destinationRules: bookinfoRules().destinationRules.filter((d) => d.metadata.name !== "details") });
+    const d = g.generate(sidecarNode(), "cluster", []).resources;
+    expect(byName(d, HOSTS.details)).not.toBe(byName(a, HOSTS.details));
+    expect(byName(d, HOSTS.details).resource.value).not.toEqual(byName(a, HOSTS.details).resource.value);
+    expect(byName(d, HOSTS.reviews)).toBe(byName(a, HOSTS.reviews));
   });
 });

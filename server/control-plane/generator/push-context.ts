@@ -1,6 +1,7 @@
 // The generator's input for one push: the registry snapshot and the validated rules, plus indexes
 // precomputed once per push (services and instances by hostname, VirtualServices by host split into
-// mesh-bound and gateway-bound, DestinationRules by host) so generating for many proxies stays cheap.
+// mesh-bound and gateway-bound, DestinationRules by host) so generating for many proxies stays cheap;
+// the registry's indexes are built once per registry snapshot.
 
 import type { RegistrySnapshot, Service, WorkloadInstance } from "../registry/registry-types";
 import type { DestinationRule, VirtualService } from "../rules/istio-types";
@@ -51,11 +52,25 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-export function buildPushContext(input: PushContextInput): PushContext {
-  const services = [...input.registry.services].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
+type RegistryIndex = Pick<PushIndex, "services" | "servicesByHost" | "instancesByHost">;
+
+/** A registry snapshot is immutable, so its indexes are built once (a rule change reuses them). */
+const registryIndexes = new WeakMap<RegistrySnapshot, RegistryIndex>();
+
+function registryIndex(registry: RegistrySnapshot): RegistryIndex {
+  let ix = registryIndexes.get(registry);
+  if (ix) return ix;
+  const services = [...registry.services].sort((a, b) => (a.hostname < b.hostname ? -1 : a.hostname > b.hostname ? 1 : 0));
   const servicesByHost = new Map(services.map((s) => [s.hostname, s]));
   const instancesByHost = new Map<string, WorkloadInstance[]>();
-  for (const i of input.registry.instances) push(instancesByHost, i.service, i);
+  for (const i of registry.instances) push(instancesByHost, i.service, i);
+  ix = { services, servicesByHost, instancesByHost };
+  registryIndexes.set(registry, ix);
+  return ix;
+}
+
+export function buildPushContext(input: PushContextInput): PushContext {
+  const { services, servicesByHost, instancesByHost } = registryIndex(input.registry);
   const meshVsByHost = new Map<string, VirtualService[]>();
   const meshVsWildcards: [string, VirtualService][] = [];
   const gatewayVsByHost = new Map<string, VirtualService[]>();

@@ -7,6 +7,7 @@ import { RouteConfigurationSchema, type RouteConfiguration } from "../../../prot
 import type { VirtualHost } from "../../../proto/gen/envoy/config/route/v3/route_components_pb";
 import { VirtualHostSchema } from "../../../proto/gen/envoy/config/route/v3/route_components_pb";
 import type { Service } from "../registry/registry-types";
+import type { VirtualService } from "../rules/istio-types";
 import { resolveHost } from "../rules/resolve-host";
 import { defaultRoute, isCatchAll, translateVirtualServices, type RouteOptions } from "./http-routes";
 import { meshVirtualServices, type PushContext } from "./push-context";
@@ -25,23 +26,60 @@ export function serviceDomains(svc: Service, port: number, proxyNamespace: strin
   return [...new Set(names.flatMap((n) => [n, `${n}:${port}`]))];
 }
 
-/** The sidecars' outbound routes for proxies in `namespace`; TCP ports have no HTTP routes. */
-export function outboundRouteConfig(ctx: PushContext, namespace: string): RouteConfiguration {
+/** What one outbound virtual host is built from: a service port, its domains, the rules routing it. */
+export interface OutboundVhostInput {
+  svc: Service;
+  port: number;
+  /** The domains not already claimed by an earlier virtual host (shared: never modify). */
+  domains: string[];
+  vsList: readonly VirtualService[];
+}
+
+/** serviceDomains per service object (services are immutable; a rule change keeps the same objects). */
+const domainLists = new WeakMap<Service, Map<string, string[]>>();
+
+function domainsOf(svc: Service, port: number, namespace: string): string[] {
+  let bySvc = domainLists.get(svc);
+  if (!bySvc) domainLists.set(svc, (bySvc = new Map()));
+  const key = `${port} ${namespace}`;
+  let list = bySvc.get(key);
+  if (!list) bySvc.set(key, (list = serviceDomains(svc, port, namespace)));
+  return list;
+}
+
+/** The outbound virtual hosts' inputs for proxies in `namespace`, in order; TCP ports have no HTTP routes. */
+export function outboundVhostInputs(ctx: PushContext, namespace: string): OutboundVhostInput[] {
   const seen = new Set<string>();
-  const virtualHosts: VirtualHost[] = [];
+  const out: OutboundVhostInput[] = [];
   for (const svc of ctx.index.services) {
     const vsList = meshVirtualServices(ctx, svc.hostname);
     for (const p of svc.ports) {
       if (p.protocol === "TCP") continue;
-      const domains = serviceDomains(svc, p.port, namespace).filter((d) => !seen.has(d));
+      // The cached list itself when no domain was claimed before (the usual case), so it can key caches.
+      const all = domainsOf(svc, p.port, namespace);
+      const domains = all.some((d) => seen.has(d)) ? all.filter((d) => !seen.has(d)) : all;
       if (domains.length === 0) continue;
       for (const d of domains) seen.add(d);
-      const opts: RouteOptions = { ctx, host: svc.hostname, port: p.port, proxyless: false };
-      const routes = vsList.length ? translateVirtualServices(vsList, opts) : [defaultRoute(svc.hostname, p.port, opts)];
-      virtualHosts.push(create(VirtualHostSchema, { name: `${svc.hostname}:${p.port}`, domains, routes }));
+      out.push({ svc, port: p.port, domains, vsList });
     }
   }
-  return create(RouteConfigurationSchema, { name: OUTBOUND_ROUTE, virtualHosts, validateClusters: false });
+  return out;
+}
+
+/** One outbound virtual host: the VirtualService routes, else the default route to the service. */
+export function outboundVirtualHost(ctx: PushContext, v: OutboundVhostInput): VirtualHost {
+  const opts: RouteOptions = { ctx, host: v.svc.hostname, port: v.port, proxyless: false };
+  const routes = v.vsList.length ? translateVirtualServices(v.vsList, opts) : [defaultRoute(v.svc.hostname, v.port, opts)];
+  return create(VirtualHostSchema, { name: `${v.svc.hostname}:${v.port}`, domains: v.domains, routes });
+}
+
+/** The RouteConfiguration fields besides virtual_hosts. */
+export const OUTBOUND_ROUTE_FIELDS = { name: OUTBOUND_ROUTE, validateClusters: false } as const;
+
+/** The sidecars' outbound routes for proxies in `namespace` (outbound-routes.ts builds it packed, cached). */
+export function outboundRouteConfig(ctx: PushContext, namespace: string): RouteConfiguration {
+  const virtualHosts = outboundVhostInputs(ctx, namespace).map((v) => outboundVirtualHost(ctx, v));
+  return create(RouteConfigurationSchema, { ...OUTBOUND_ROUTE_FIELDS, virtualHosts });
 }
 
 /** The gateway's routes on one port: one virtual host per gateway-bound VirtualService host. */
