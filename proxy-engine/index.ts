@@ -22,3 +22,4 @@ export type { CompiledConfig, CompiledListener } from "./config/compile";
 export type { CompiledRoute, CompiledRouteTable, CompiledVirtualHost, RouteAction, RouteStats } from "./router/route-table";
 export { describeRouteMatch, explainRoute, virtualHostsOf, type ExplainRequest, type RouteExplanation, type RouteVerdict, type VirtualHostVerdict } from "./router/explain-route";
 export { compileSafeRegex, RegexError } from "./router/safe-regex";
+export { healthFlags } from "./admin/clusters-view";

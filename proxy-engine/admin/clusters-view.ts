@@ -5,13 +5,16 @@ import type { Endpoint } from "../upstream/cluster";
 
 const ejected = (ep: Endpoint) => ep.outlier.ejectedUntil > Date.now();
 
-/** Envoy prints "healthy", or each failing check as "/flag" (e.g. "/failed_active_hc/failed_outlier_check"). */
-function healthFlags(ep: Endpoint, hc: boolean): string {
+/**
+ * Envoy prints "healthy", or each failing check as "/flag" (e.g. "/failed_active_hc/failed_outlier_check").
+ * The admin API, the route tree and the cluster pages all show these same flags.
+ */
+export function healthFlags(ep: Endpoint, hc: boolean, now = Date.now()): string {
   let f = "";
   if (ep.activeHealth.failed) f += "/failed_active_hc";
   if (hc && ep.activeHealth.pending) f += "/pending_active_hc";
   if (ep.activeHealth.timedOut) f += "/active_hc_timeout";
-  if (ejected(ep)) f += "/failed_outlier_check";
+  if (ep.outlier.ejectedUntil > now) f += "/failed_outlier_check";
   if (ep.edsUnhealthy) f += "/failed_eds_health";
   return f || "healthy";
 }

@@ -2,7 +2,7 @@
 // health, traffic), each endpoint with its health flags exactly as Envoy's /clusters prints them, and
 // the sampler's traffic summaries.
 
-import type { ClusterEndpoint, CompiledCluster } from "../../proxy-engine";
+import { healthFlags, type ClusterEndpoint, type CompiledCluster } from "../../proxy-engine";
 import type { Cluster, Endpoint, StatsPoint, Traffic } from "../../proto/gen/meshdash/cluster/v1/cluster_pb";
 import type { TrafficPoint, TrafficSummary } from "../stats-history/traffic-summary";
 
@@ -13,17 +13,6 @@ const isEjected = (ep: ClusterEndpoint, now: number) => ep.outlier.ejectedUntil 
 /** Whether the load balancer may pick the endpoint (as compile-cluster's rebuild decides). */
 export function endpointHealthy(ep: ClusterEndpoint, now: number): boolean {
   return !ep.edsUnhealthy && !isEjected(ep, now) && !ep.activeHealth.failed;
-}
-
-/** Envoy's health_flags: "healthy", or each failing check as "/flag" (proxy-engine/admin/clusters-view.ts). */
-export function healthFlags(ep: ClusterEndpoint, healthChecked: boolean, now: number): string {
-  let f = "";
-  if (ep.activeHealth.failed) f += "/failed_active_hc";
-  if (healthChecked && ep.activeHealth.pending) f += "/pending_active_hc";
-  if (ep.activeHealth.timedOut) f += "/active_hc_timeout";
-  if (isEjected(ep, now)) f += "/failed_outlier_check";
-  if (ep.edsUnhealthy) f += "/failed_eds_health";
-  return f || "healthy";
 }
 
 export function trafficMessage(t: TrafficSummary): Traffic {

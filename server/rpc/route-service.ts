@@ -18,7 +18,7 @@ import {
   type RouteFiguresSchema,
   type RouteSchema,
 } from "../../proto/gen/meshdash/route/v1/route_pb";
-import { describeRouteMatch, explainRoute, virtualHostsOf, type CompiledConfig, type CompiledRoute, type CompiledRouteTable, type CompiledVirtualHost, type Proxy, type RouteStats } from "../../proxy-engine";
+import { describeRouteMatch, explainRoute, healthFlags, virtualHostsOf, type CompiledConfig, type CompiledRoute, type CompiledRouteTable, type CompiledVirtualHost, type Proxy, type RouteStats } from "../../proxy-engine";
 import { quantile } from "../../proxy-engine/stats/stats-store";
 
 type Cluster = CompiledConfig["clusters"] extends ReadonlyMap<string, infer C> ? C : never;
@@ -174,14 +174,8 @@ export function createRouteSampler(deps: RouteServiceDeps): RouteSampler {
 const versionOf = (config: CompiledConfig, type: "rds" | "lds") => new RegExp(`(?:^|\\s)${type}=(\\S+)`).exec(config.version)?.[1] ?? config.version;
 
 function endpointHealth(ep: Endpoint, healthChecked: boolean, t: number): { healthy: boolean; health: string } {
-  // The flags Envoy prints in /clusters.
-  let f = "";
-  if (ep.activeHealth.failed) f += "/failed_active_hc";
-  if (healthChecked && ep.activeHealth.pending) f += "/pending_active_hc";
-  if (ep.activeHealth.timedOut) f += "/active_hc_timeout";
-  if (ep.outlier.ejectedUntil > t) f += "/failed_outlier_check";
-  if (ep.edsUnhealthy) f += "/failed_eds_health";
-  return { healthy: f === "", health: f || "healthy" };
+  const health = healthFlags(ep, healthChecked, t);
+  return { healthy: health === "healthy", health };
 }
 
 function pathPrefixOf(r: CompiledRoute): string {
