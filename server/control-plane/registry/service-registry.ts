@@ -43,14 +43,15 @@ export function createServiceRegistry(): MutableServiceRegistry {
 
   return {
     setSource(source, content) {
-      const before = snap;
-      sources.set(source, { services: [...content.services], instances: [...content.instances] });
-      rebuild();
+      // Only this source's contribution can have changed: compare it, not the whole merged registry.
+      const before = sources.get(source);
       const change = {
-        services: JSON.stringify(before.services) !== JSON.stringify(snap.services),
-        endpoints: JSON.stringify(before.instances) !== JSON.stringify(snap.instances),
+        services: JSON.stringify(before?.services ?? []) !== JSON.stringify(content.services),
+        endpoints: JSON.stringify(before?.instances ?? []) !== JSON.stringify(content.instances),
       };
       if (change.services || change.endpoints) {
+        sources.set(source, { services: [...content.services], instances: [...content.instances] });
+        rebuild();
         for (const l of listeners) {
           try {
             l(change);
