@@ -16,6 +16,7 @@ import { MatchSchema, TapEventSchema, type TapEvent } from "../proto/gen/meshdas
 import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
 import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
 import { createEventQueue } from "../server/rpc/event-queue";
+import { preEncodedTapEvent } from "../server/rpc/tap-wire";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url);
@@ -47,7 +48,8 @@ async function runProxy(): Promise<void> {
     void (async () => {
       for await (const e of queue) {
         events++;
-        encodedBytes += toBinary(TapEventSchema, e).length;
+        // What TapService does for a binary (Connect/gRPC) client, then Connect's own serialization.
+        encodedBytes += toBinary(TapEventSchema, preEncodedTapEvent(e)).length;
       }
     })();
   }

@@ -1,10 +1,12 @@
 // Tap in a real browser: a new user sees live demo traffic with no other step, and a tap filtered to a
 // unique path shows exactly the requests this test sends through the ingress; the expanded row explains the
-// route, Pause holds the table while collecting, JSON/HAR exports hold the rows shown, bodies are captured
-// (redacted) on request, and max-RPS drops are counted. LCP is printed.
+// route, a 5xx-only filter shows only the failing requests, Pause holds the table while collecting, JSON/HAR
+// exports hold the rows shown, bodies are captured (redacted) on request, and max-RPS drops are counted.
+// LCP is printed.
 // Then SIGTERM exits 0 in 5 s.
 
 import { readFile } from "node:fs/promises";
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
@@ -227,6 +229,51 @@ describe("Tap page, issue 6", () => {
       expect(e.request.postData?.text).toContain("hello tap");
       expect(e.request.postData?.text).not.toContain("hunter2");
     }
+    await page.close();
+  });
+
+  it("with a 5xx-only filter shows only the failing requests", async () => {
+    // A gateway route for this test's own host: /e2e-5xx/fail aborts with 503 (Istio fault), /e2e-5xx/ok serves.
+    const host = `e2e-5xx-${Date.now()}.local`;
+    const yaml = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: e2e-5xx, namespace: default }
+spec:
+  hosts: [${host}]
+  gateways: [bookinfo-gateway]
+  http:
+    - name: fail
+      match: [{ uri: { prefix: /e2e-5xx/fail } }]
+      fault: { abort: { httpStatus: 503, percentage: { value: 100 } } }
+      route: [{ destination: { host: details, port: { number: 9080 } } }]
+    - name: ok
+      match: [{ uri: { prefix: /e2e-5xx/ok } }]
+      rewrite: { uri: /details/1 }
+      route: [{ destination: { host: details, port: { number: 9080 } } }]
+`;
+    const applied = await fetch(`${server.dashboardUrl}/meshdash.config.v1.ConfigService/ApplyConfig`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ yaml, author: "e2e", message: "tap 5xx test route" }) });
+    expect(applied.status).toBe(200);
+    const get = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const u = new URL(server.ingressUrl);
+        http.get({ host: u.hostname, port: u.port, path, headers: { host } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        }).on("error", reject);
+      });
+    await waitUntil(async () => (await get("/e2e-5xx/fail/warmup")) === 503, 15_000);
+    expect(await get("/e2e-5xx/ok/warmup")).toBe(200);
+
+    const page = await browser.newPage();
+    await page.goto(`${server.dashboardUrl}/tap?path=${encodeURIComponent("/e2e-5xx/")}&status=5xx&limit=100`);
+    await page.getByText("Waiting for matching requests").waitFor();
+    // The successes go first: once the failures show, the successes had their chance to show too.
+    for (let i = 0; i < 3; i++) expect(await get(`/e2e-5xx/ok/${i}`)).toBe(200);
+    for (let i = 0; i < 2; i++) expect(await get(`/e2e-5xx/fail/${i}`)).toBe(503);
+    await page.locator('[data-testid="tap-row"][data-path="/e2e-5xx/fail/1"]').first().waitFor();
+    const paths = await page.getByTestId("tap-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path")));
+    expect(paths.sort()).toEqual(["/e2e-5xx/fail/0", "/e2e-5xx/fail/1"]);
+    expect(await page.getByTestId("tap-status").allTextContents()).toEqual(["503", "503"]);
     await page.close();
   });
 

@@ -23,3 +23,10 @@ export type { CompiledRoute, CompiledRouteTable, CompiledVirtualHost, RouteActio
 export { describeRouteMatch, explainRoute, virtualHostsOf, type ExplainRequest, type RouteExplanation, type RouteVerdict, type VirtualHostVerdict } from "./router/explain-route";
 export { compileSafeRegex, RegexError } from "./router/safe-regex";
 export { healthFlags } from "./admin/clusters-view";
+export { checkExpression, compileExpression, MAX_EXPRESSION_BYTES, type ExpressionCheck, type ExpressionKind } from "./policy/cel-expression";
+export type { Attributes, Reporter } from "./policy/attributes";
+export { createReportBuffer, type ReportAdapter, type ReportRecord } from "./policy/report";
+export { createIstioMetrics, type IstioMetrics, type ServiceSignals } from "./policy/istio-metrics";
+export { createJsonAccessLog, type JsonAccessLogOptions } from "./policy/json-access-log";
+export { toProxyPolicyStatus, type PolicyStatusData, type CheckRuleStatusData, type QuotaStatusData } from "./policy/policy-status";
+export { POLICY_FILTER, POLICY_FILTER_TYPE, PEER_METADATA_HEADER } from "./http/filters/policy/policy-filter";

@@ -22,6 +22,9 @@ import { createLogger, type Logger } from "./log/logger";
 import { createTapRegistry, type TapRegistry } from "./tap/registry";
 import { createPoolRegistry } from "./upstream/pool-registry";
 import { createHostRegistry, hostKey } from "./upstream/host-registry";
+import { createPolicyRuntime } from "./policy/policy-runtime";
+import type { ReportAdapter } from "./policy/report";
+import { livePolicies, policyStatus, type PolicyStatusData } from "./policy/policy-status";
 
 export type ProxyRole = "sidecar" | "gateway";
 
@@ -31,6 +34,8 @@ export interface ProxyOptions {
   bootstrap: Bootstrap;
   /** Admin API address; omit for none. Port 0 picks a free port. */
   admin?: { host: string; port: number };
+  /** Where policy filters with report=true send finished requests (may be shared by many proxies). */
+  reportAdapters?: ReportAdapter[];
 }
 
 export interface BoundListener {
@@ -55,6 +60,8 @@ export interface Proxy {
   stop(graceMs?: number): Promise<void>;
   listeners(): BoundListener[];
   adminAddress(): string | undefined;
+  /** Live check rule and quota counts of this proxy's policy filters (PolicyService's ProxyPolicyStatus). */
+  policyStatus(): PolicyStatusData;
 }
 
 /** Listeners are kept across swaps while their kind and requested address stay the same. */
@@ -66,7 +73,19 @@ export function createProxy(opts: ProxyOptions): Proxy {
   const pools = createPoolRegistry();
   const taps = createTapRegistry(stats.gauge("tap.active"));
   const hosts = createHostRegistry();
-  const deps = { pools, stats, hosts };
+  const reportErrorsSeen = new Set<string>();
+  const policy = createPolicyRuntime({
+    proxyId: opts.id,
+    role: opts.role,
+    adapters: opts.reportAdapters,
+    onReportError: (adapter, e) => {
+      // Once per adapter: a broken adapter fails every batch, and report_errors counts them.
+      if (reportErrorsSeen.has(adapter)) return;
+      reportErrorsSeen.add(adapter);
+      logger.log("http", "warning", `policy report adapter ${adapter} failed: ${(e as Error).message}; counting further failures in report_errors`);
+    },
+  });
+  const deps = { pools, stats, hosts, policy };
   let current = compileResources(resourcesFromBootstrap(opts.bootstrap), "static-1", deps);
   const running = new Map<string, { key: string; listener: RunningListener }>();
   let admin: AdminServer | undefined;
@@ -148,6 +167,8 @@ export function createProxy(opts: ProxyOptions): Proxy {
         void r.listener.stop(5000);
       }
       pools.retain(next.clusters.keys());
+      const live = livePolicies(next);
+      policy.retain(new Set(live.flatMap((p) => p.rules.map((r) => r.name))), new Set(live.flatMap((p) => p.quotas.map((q) => q.name))), new Set(live.flatMap((p) => p.quotas.map((q) => q.buckets))));
       logger.log("config", "info", `applied config ${version}: ${next.listeners.length} listeners, ${next.clusters.size} clusters`);
     },
     async start() {
@@ -163,6 +184,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
       started = false;
       await Promise.all([...[...running.values()].map((r) => r.listener.stop(graceMs)), admin?.stop()]);
       running.clear();
+      policy.report?.flush();
       pools.closeAll();
       for (const c of current.clusters.values()) c.dispose();
     },
@@ -174,6 +196,9 @@ export function createProxy(opts: ProxyOptions): Proxy {
     },
     adminAddress() {
       return admin?.address();
+    },
+    policyStatus() {
+      return policyStatus(policy, livePolicies(current));
     },
   };
   return proxy;

@@ -35,9 +35,10 @@ async function main(): Promise<void> {
     interceptors: access ? [requireTokenForMutations(access.token)] : [],
     fallback(req, res) {
       if (req.method === "GET" && req.url === "/metrics") {
-        // istiod's monitoring endpoint: pilot_* push, NACK and convergence metrics.
+        // istiod's monitoring endpoint (pilot_* push, NACK and convergence metrics), then the proxies'
+        // Istio standard metrics (istio_requests_total, ...) as Prometheus would scrape them from sidecars.
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
-        return void res.end(runtime.controlPlane.ads.prometheusText());
+        return void res.end(runtime.controlPlane.ads.prometheusText() + runtime.istioMetrics.render());
       }
       if (pages && req.httpVersionMajor === 1) return void pages.handle(req as never, res as never);
       res.writeHead(404, { "content-type": "text/plain" });

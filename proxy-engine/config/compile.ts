@@ -10,6 +10,7 @@ import type { CompiledCluster } from "../upstream/cluster";
 import { compileCluster } from "../upstream/compile-cluster";
 import type { PoolRegistry } from "../upstream/pool-registry";
 import type { HostRegistry } from "../upstream/host-registry";
+import type { PolicyRuntime } from "../policy/policy-runtime";
 import { collectIssues, ConfigError, type ConfigIssue } from "./config-error";
 import type { ResourcesWithOrigin } from "./resources";
 
@@ -30,6 +31,7 @@ export interface CompileDeps {
   pools: PoolRegistry;
   stats: StatsStore;
   hosts: HostRegistry;
+  policy?: PolicyRuntime;
 }
 
 export function compileResources(res: ResourcesWithOrigin, version: string, deps: CompileDeps): CompiledConfig {
@@ -53,7 +55,7 @@ export function compileResources(res: ResourcesWithOrigin, version: string, deps
   res.listeners.forEach((l, i) => {
     const path = `${pre}listeners[${i}]`;
     collectIssues(issues, () => {
-      const listener = compileListener(l, path, { routeConfigs, knownClusters, stats: deps.stats });
+      const listener = compileListener(l, path, { routeConfigs, knownClusters, stats: deps.stats, policy: deps.policy });
       if (listenerByName.has(listener.name)) throw new ConfigError([{ path: `${path}.name`, message: `duplicate listener name "${listener.name}"` }]);
       const at = `${listener.host}:${listener.port}`;
       if (listener.port !== 0 && bound.has(at)) throw new ConfigError([{ path: `${path}.address`, message: `${at} is already used by listener "${bound.get(at)}"` }]);

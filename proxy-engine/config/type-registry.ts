@@ -18,6 +18,7 @@ import { StderrAccessLogSchema, StdoutAccessLogSchema } from "../../proto/gen/en
 import { ConnectionLimitSchema } from "../../proto/gen/envoy/extensions/filters/network/connection_limit/v3/connection_limit_pb";
 import { LocalRateLimitSchema as NetworkLocalRateLimitSchema } from "../../proto/gen/envoy/extensions/filters/network/local_ratelimit/v3/local_rate_limit_pb";
 import { HttpProtocolOptionsSchema } from "../../proto/gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb";
+import { PolicyFilterSchema } from "../../proto/gen/meshdash/policy/v1/policy_pb";
 
 export const TYPED_CONFIGS: DescMessage[] = [
   HttpConnectionManagerSchema,
@@ -39,6 +40,7 @@ export const TYPED_CONFIGS: DescMessage[] = [
   HttpProtocolOptionsSchema,
   ConnectionLimitSchema,
   NetworkLocalRateLimitSchema,
+  PolicyFilterSchema,
 ];
 
 export const typeRegistry = createRegistry(...TYPED_CONFIGS);

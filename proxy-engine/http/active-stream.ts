@@ -10,6 +10,7 @@ import type { StreamTap } from "../tap/stream-tap";
 import type { FilterContext, StreamFilter } from "./filters/stream-filter";
 import type { HcmStats } from "./hcm-stats";
 import type { AccessLogger } from "./access-log/access-logger";
+import type { PolicyState } from "./filters/policy/policy-filter";
 
 export interface ActiveStream {
   req: DownstreamRequest;
@@ -47,6 +48,8 @@ export interface ActiveStream {
   /** When the last upstream attempt started (performance.now()). */
   upstreamStartedAt: number;
   trailers: IncomingHttpHeaders | undefined;
+  /** The policy filter's per-request state (attributes, peer, denial), when that filter runs. */
+  policy: PolicyState | undefined;
 }
 
 export function addFlag(s: ActiveStream, flag: string): void {

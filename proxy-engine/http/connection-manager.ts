@@ -111,6 +111,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       responseHeaders: undefined,
       upstreamStartedAt: 0,
       trailers: undefined,
+      policy: undefined,
     };
     const sock = req.socket as TrackedSocket;
     sock.meshStreamCount = (sock.meshStreamCount ?? 0) + 1;

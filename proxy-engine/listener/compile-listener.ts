@@ -19,6 +19,7 @@ const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 import type { ClusterTarget, CompiledRouteTable } from "../router/route-table";
 import { socketAddressOf } from "../upstream/compile-cluster";
 import { compileHttpFilters } from "../http/filters/compile-http-filters";
+import type { PolicyRuntime } from "../policy/policy-runtime";
 import type { StreamFilter } from "../http/filters/stream-filter";
 import type { StatsStore } from "../stats/stats-store";
 import { compileAccessLogs, type AccessLogger } from "../http/access-log/access-logger";
@@ -60,6 +61,8 @@ export interface ListenerDeps {
   routeConfigs: ReadonlyMap<string, RouteConfiguration>;
   knownClusters: ReadonlySet<string>;
   stats: StatsStore;
+  /** The proxy's policy state (counters, buckets, report adapters) for policy filters. */
+  policy?: PolicyRuntime;
 }
 
 export function compileListener(l: Listener, path: string, deps: ListenerDeps): CompiledListener {
@@ -99,7 +102,7 @@ export function compileListener(l: Listener, path: string, deps: ListenerDeps): 
 function compileHcm(h: HttpConnectionManager, path: string, deps: ListenerDeps): CompiledHcm {
   const issues: ConfigIssue[] = [];
   if (!h.statPrefix) issues.push({ path: `${path}.stat_prefix`, message: "is required" });
-  const filters = collectIssues(issues, () => compileHttpFilters(h.httpFilters, `${path}.http_filters`, deps.stats, h.statPrefix)) ?? [];
+  const filters = collectIssues(issues, () => compileHttpFilters(h.httpFilters, `${path}.http_filters`, deps.stats, h.statPrefix, deps.policy)) ?? [];
   const upgradeTypes = new Set<string>();
   h.upgradeConfigs.forEach((u, i) => {
     if (!u.upgradeType) issues.push({ path: `${path}.upgrade_configs[${i}].upgrade_type`, message: "is required" });

@@ -3,22 +3,10 @@
 // labels are decided once the request is routed; taps with an outcome filter get the stream's events at
 // its end, all three or none. Event objects are built lazily, once per phase, and shared by every tap.
 
-import { create } from "@bufbuild/protobuf";
-import { DurationSchema, type Duration } from "@bufbuild/protobuf/wkt";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import {
-  HeadersSchema,
-  ProxyDirection,
-  RouteContextSchema,
-  Scheme,
-  TapEventSchema,
-  TcpAddressSchema,
-  type RouteContext,
-  type TapEvent,
-  type TcpAddress,
-} from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ProxyDirection, Scheme, type Headers, type RouteContext, type StreamId, type TapEvent, type TapEvent_ResponseEnd } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { BodyCapture } from "./body-capture";
-import { extractHeaders } from "./redact";
+import { headersMessage, msToDuration, requestInitEvent, responseEndEvent, responseInitEvent, routeContext, streamId, tcpAddress, type TapEnvelope } from "./tap-event";
 import type { ActiveTap } from "./tap";
 import type { TapRequestInfo } from "./tap-request";
 
@@ -76,17 +64,6 @@ export interface StreamTap {
   responseEnd(end: StreamEnd): void;
 }
 
-/** What the three events of a stream share. */
-interface Envelope {
-  source?: TcpAddress;
-  sourceMeta?: Record<string, string>;
-  destination?: TcpAddress;
-  destinationMeta?: Record<string, string>;
-  routeMeta?: Record<string, string>;
-  proxyDirection?: ProxyDirection;
-  routeContext?: RouteContext;
-}
-
 /** The taps that want a request: `live` and `held` claimed it, `pending` depend on labels not known yet. */
 export interface TapSelection {
   live: ActiveTap[];
@@ -133,8 +110,8 @@ class TappedStream implements StreamTap {
   private responseHeaders: OutgoingHttpHeaders | IncomingHttpHeaders | undefined;
   private end: StreamEnd | undefined;
   private endAt = 0;
-  private routeContext: RouteContext | undefined;
-  private envelope: Envelope = {};
+  private envelope: TapEnvelope | undefined;
+  private streamId: StreamId | undefined;
   private wantsHeaders = false;
   private wantsBodies = false;
   private done = false;
@@ -171,23 +148,16 @@ class TappedStream implements StreamTap {
     for (const t of live) this.want(t);
     for (const t of held) this.want(t);
     const d = routed.decision;
-    this.routeContext = create(RouteContextSchema, {
-      proxy: start.proxyId,
-      listener: start.listener,
-      configVersion: start.configVersion,
-      virtualHost: d?.virtualHost ?? "",
-      route: d?.route ?? "",
-      cluster: d?.cluster ?? "",
-      endpoint: d?.endpoint ?? "",
-    });
     this.envelope = {
-      source: create(TcpAddressSchema, { ip: info.sourceIp, port: info.sourcePort }),
+      source: tcpAddress(info.sourceIp, info.sourcePort),
       sourceMeta: start.sourceMeta as Record<string, string>,
-      destination: create(TcpAddressSchema, { ip: info.destinationIp, port: info.destinationPort }),
+      destination: tcpAddress(info.destinationIp, info.destinationPort),
       destinationMeta: routed.destinationLabels as Record<string, string>,
-      routeMeta: routed.routeLabels as Record<string, string>,
       proxyDirection: start.direction,
-      routeContext: this.routeContext,
+      routeMeta: routed.routeLabels as Record<string, string>,
+      routeContext: d
+        ? routeContext(start.proxyId, start.listener, d.virtualHost, d.route, d.cluster, d.endpoint, start.configVersion)
+        : routeContext(start.proxyId, start.listener, "", "", "", "", start.configVersion),
     };
     if (live.length) this.send(this.requestInitEvent());
     return true;
@@ -245,75 +215,58 @@ class TappedStream implements StreamTap {
     for (const tap of this.live) tap.emit(event);
   }
 
-  private headersOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined) {
-    return this.wantsHeaders && h ? create(HeadersSchema, { headers: extractHeaders(h) }) : undefined;
+  private headersOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): Headers | undefined {
+    return this.wantsHeaders && h ? headersMessage(h) : undefined;
   }
 
-  private id() {
-    return { base: this.start.connectionId, stream: BigInt(this.start.streamIndex) };
+  /** One StreamId, shared by the stream's events like the rest of the envelope. */
+  private id(): StreamId {
+    return (this.streamId ??= streamId(this.start.connectionId, BigInt(this.start.streamIndex)));
   }
 
   private requestInitEvent(): TapEvent {
     const { info } = this.start;
-    return (this.reqInitEvent ??= create(TapEventSchema, {
-      ...this.envelope,
-      event: {
-        case: "requestInit",
-        value: {
-          id: this.id(),
-          method: info.method,
-          scheme: info.scheme === "https" ? Scheme.HTTPS : Scheme.HTTP,
-          authority: info.authority,
-          path: info.path,
-          headers: this.headersOf(this.start.requestHeaders),
-        },
-      },
-    }));
+    return (this.reqInitEvent ??= requestInitEvent(
+      this.envelope!,
+      this.id(),
+      info.method,
+      info.scheme === "https" ? Scheme.HTTPS : Scheme.HTTP,
+      info.authority,
+      info.path,
+      this.headersOf(this.start.requestHeaders),
+    ));
   }
 
   private responseInitEvent(): TapEvent {
-    return (this.respInitEvent ??= create(TapEventSchema, {
-      ...this.envelope,
-      event: {
-        case: "responseInit",
-        value: { id: this.id(), sinceRequestInit: msToDuration(this.tResponse - this.t0), httpStatus: this.status, headers: this.headersOf(this.responseHeaders) },
-      },
-    }));
+    return (this.respInitEvent ??= responseInitEvent(this.envelope!, this.id(), msToDuration(this.tResponse - this.t0), this.status, this.headersOf(this.responseHeaders)));
   }
 
   private responseEndEvent(): TapEvent {
     if (this.respEndEvent) return this.respEndEvent;
     const e = this.end!;
-    const eos =
+    const env = this.envelope!;
+    const eos: TapEvent_ResponseEnd["eos"] =
       e.resetErrorCode !== undefined
-        ? { case: "resetErrorCode" as const, value: e.resetErrorCode }
+        ? { case: "resetErrorCode", value: e.resetErrorCode }
         : e.grpcStatus !== undefined
-          ? { case: "grpcStatusCode" as const, value: e.grpcStatus }
+          ? { case: "grpcStatusCode", value: e.grpcStatus }
           : { case: undefined };
-    const rc = this.routeContext;
+    const rc = env.routeContext;
     // A retry may have answered from another endpoint than the one RequestInit named.
-    const routeContext = rc && e.endpoint && e.endpoint !== rc.endpoint ? create(RouteContextSchema, { ...rc, endpoint: e.endpoint }) : rc;
+    const ctx = e.endpoint && e.endpoint !== rc.endpoint ? { ...rc, endpoint: e.endpoint } : rc;
     const rq = this.requestBody;
     const rs = this.responseBody;
-    return (this.respEndEvent = create(TapEventSchema, {
-      ...this.envelope,
-      routeContext,
-      event: {
-        case: "responseEnd",
-        value: {
-          id: this.id(),
-          sinceRequestInit: msToDuration(this.endAt - this.t0),
-          sinceResponseInit: msToDuration(this.tResponse ? this.endAt - this.tResponse : 0),
-          responseBytes: BigInt(e.responseBytes),
-          eos,
-          trailers: this.headersOf(e.trailers),
-          responseFlags: e.responseFlags,
-          retryAttempts: e.retryAttempts,
-          requestBytes: BigInt(rq ? rq.total : this.requestBytes),
-          requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.start.requestHeaders)) : undefined,
-          responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.responseHeaders)) : undefined,
-        },
-      },
+    return (this.respEndEvent = responseEndEvent(env, ctx, this.id(), {
+      sinceRequestInit: msToDuration(this.endAt - this.t0),
+      sinceResponseInit: msToDuration(this.tResponse ? this.endAt - this.tResponse : 0),
+      responseBytes: BigInt(e.responseBytes),
+      eos,
+      trailers: this.headersOf(e.trailers),
+      responseFlags: e.responseFlags,
+      retryAttempts: e.retryAttempts,
+      requestBytes: BigInt(rq ? rq.total : this.requestBytes),
+      requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.start.requestHeaders)) : undefined,
+      responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.responseHeaders)) : undefined,
     }));
   }
 }
@@ -323,9 +276,3 @@ function contentTypeOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined)
   return v === undefined ? "" : String(Array.isArray(v) ? v[0] : v);
 }
 
-/** Fractional milliseconds to a Duration with whole nanoseconds (protobuf-es's helper keeps fractions). */
-export function msToDuration(ms: number): Duration {
-  const totalNanos = Math.max(0, Math.round(ms * 1e6));
-  const seconds = Math.floor(totalNanos / 1e9);
-  return create(DurationSchema, { seconds: BigInt(seconds), nanos: totalNanos - seconds * 1e9 });
-}

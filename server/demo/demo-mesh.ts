@@ -2,7 +2,7 @@
 // only through the control plane's ADS stream. A workload joins the registry once its sidecar has bound
 // its inbound listener, as a pod becomes an endpoint once it is ready.
 
-import type { Proxy } from "../../proxy-engine";
+import type { Proxy, ReportAdapter } from "../../proxy-engine";
 import type { Service, WorkloadInstance } from "../control-plane/registry/registry-types";
 import type { MutableServiceRegistry } from "../control-plane/registry/service-registry";
 import { CLUSTER_DOMAIN } from "../control-plane/rules/resolve-host";
@@ -22,6 +22,7 @@ export interface DemoMeshOptions {
   /** Interface and port of the ingress listener; port 0 picks a free one. */
   ingress: { host: string; port: number };
   admin?: { host: string; port: number };
+  reportAdapters?: ReportAdapter[];
 }
 
 const ZONES = ["zone-a", "zone-b"];
@@ -52,6 +53,7 @@ export async function startDemoMesh(opts: DemoMeshOptions): Promise<DemoMesh> {
       metadata: { ROLE: "gateway", NAMESPACE: DEMO_NAMESPACE, GATEWAY_PORT: String(opts.ingress.port), LISTEN_HOST: opts.ingress.host },
       xds: opts.xds,
       admin: opts.admin,
+      reportAdapters: opts.reportAdapters,
     });
     started.push(gateway);
     const instances: WorkloadInstance[] = [];
@@ -74,6 +76,7 @@ export async function startDemoMesh(opts: DemoMeshOptions): Promise<DemoMesh> {
           },
           locality,
           xds: opts.xds,
+          reportAdapters: opts.reportAdapters,
         }).then((p) => {
           started.push(p);
           const bound = new Map(p.proxy.listeners().map((l) => [l.name, l.address]));

@@ -9,6 +9,7 @@ import { ProxyDirection, TapEventSchema, type ObserveRequest, type TapEvent } fr
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileOutcome, compileTapMatch, createTap, MAX_BODY_BYTES, selectProxies, TapMatchError, TapScopeError, type Proxy, type Tap } from "../../proxy-engine";
 import { createEventQueue } from "./event-queue";
+import { preEncodedTapEvent } from "./tap-wire";
 
 export const MAX_TAP_LIMIT = 100_000;
 /** max_rps when the request leaves it 0 (Linkerd's dashboard default). */
@@ -25,6 +26,9 @@ export interface TapServiceDeps {
   queueCapacity?: number;
   dropsIntervalMs?: number;
 }
+
+/** Content types whose codec is protobuf binary (Connect, gRPC, gRPC-web); the rest are JSON. */
+const BINARY_CONTENT_TYPE = /^application\/(?:connect\+proto|grpc(?:-web)?(?:\+proto)?)\s*(?:;|$)/i;
 
 function invalid(path: string, reason: string): ConnectError {
   return new ConnectError(`${path}: ${reason}`, Code.InvalidArgument);
@@ -52,6 +56,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
     async *observe(req, ctx) {
       const { match, outcome, direction, targets } = compileRequest(req, deps.proxies());
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
+      // Binary clients get each event pre-encoded by tap-wire.ts, which serializes it ~30 times faster
+      // than toBinary's reflection; JSON clients get the message itself.
+      const binary = BINARY_CONTENT_TYPE.test(ctx.requestHeader.get("content-type") ?? "");
       const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY);
       let reported = { queue: 0, rate: 0 };
       const reportDrops = (final: boolean) => {
@@ -89,7 +96,7 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       try {
         for await (const event of queue) {
           if (ctx.signal.aborted) break;
-          yield event;
+          yield binary ? preEncodedTapEvent(event) : event;
         }
       } finally {
         clearInterval(ticker);

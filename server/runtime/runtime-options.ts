@@ -18,6 +18,8 @@ export interface RuntimeOptions {
   /** Push debounce: quiet period and maximum wait (PILOT_DEBOUNCE_AFTER, PILOT_DEBOUNCE_MAX). */
   debounceAfterMs: number;
   debounceMaxMs: number;
+  /** Where the JSON access log adapter writes: a file path, "stdout", or undefined for off (ACCESS_LOG). */
+  accessLog: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,6 +35,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   demoTrafficRps: 8,
   debounceAfterMs: 100,
   debounceMaxMs: 10_000,
+  accessLog: undefined,
 };
 
 function port(env: Env, name: string, fallback: number): number {
@@ -66,5 +69,6 @@ export function runtimeOptionsFromEnv(env: Env): RuntimeOptions {
     demoTrafficRps: rps,
     debounceAfterMs: millis(env, "PILOT_DEBOUNCE_AFTER", DEFAULT_RUNTIME_OPTIONS.debounceAfterMs),
     debounceMaxMs: millis(env, "PILOT_DEBOUNCE_MAX", DEFAULT_RUNTIME_OPTIONS.debounceMaxMs),
+    accessLog: env.ACCESS_LOG || undefined,
   };
 }

@@ -5,7 +5,8 @@
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { createProxy, type Proxy } from "../../proxy-engine";
+import { createWriteStream } from "node:fs";
+import { createIstioMetrics, createJsonAccessLog, createProxy, type IstioMetrics, type Proxy, type ReportAdapter } from "../../proxy-engine";
 import { applyConfigYaml } from "../control-plane/changes/config-changes";
 import { createControlPlane, type ControlPlane } from "../control-plane/control-plane";
 import { createServiceRegistry } from "../control-plane/registry/service-registry";
@@ -23,6 +24,8 @@ export interface Runtime {
   readonly controlPlane: ControlPlane;
   /** Samples every proxy's cluster stats every few seconds (history for the Clusters and Overview pages). */
   readonly clusterStats: ClusterStatsSampler;
+  /** Istio's standard request metrics, reported by every proxy's policy filter (served at /metrics). */
+  readonly istioMetrics: IstioMetrics;
   /** Aborted when the runtime stops; long-lived RPC streams end on it. */
   readonly stopping: AbortSignal;
   ingressAddress(): string | undefined;
@@ -61,6 +64,8 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let traffic: TrafficGenerator | undefined;
   let grace = 0;
   try {
+    const istioMetrics = createIstioMetrics();
+    const reportAdapters: ReportAdapter[] = [istioMetrics, ...accessLogAdapter(opts.accessLog, cleanups)];
     const store = openSqliteConfigStore({ path: path.join(opts.dataDir, "config.db") });
     cleanups.push(() => store.close());
     const registry = createServiceRegistry();
@@ -76,7 +81,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
     cleanups.push(() => controlPlane.stop());
     if (opts.bootstrapFile) {
       const bootstrap = await loadBootstrapFile(opts.bootstrapFile);
-      gateway = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort } });
+      gateway = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort }, reportAdapters });
       const g = gateway;
       cleanups.push(() => g.stop(grace));
       await gateway.start();
@@ -90,7 +95,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
         await applyConfigYaml(controlPlane, { yaml: await readFile(DEMO_RULES, "utf8"), expectedRevision: 0, author: "meshdash", message: "Bookinfo demo rules", dryRun: false });
       }
       const [xdsHost, xdsPort] = splitHostPort(xdsAddress);
-      const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort } });
+      const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort }, reportAdapters });
       cleanups.push(() => mesh.stop(grace));
       gateway = mesh.gateway;
       proxies = mesh.proxies;
@@ -115,6 +120,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
       proxies,
       controlPlane,
       clusterStats,
+      istioMetrics,
       stopping: stopping.signal,
       ingressAddress: () => gw.listeners()[0]?.address,
       xdsAddress: () => xdsAddress,
@@ -134,4 +140,14 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
 function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(":");
   return [address.slice(0, i), Number(address.slice(i + 1))];
+}
+
+/** The JSON access log adapter when ACCESS_LOG names a file (appended to) or "stdout"; none otherwise. */
+function accessLogAdapter(target: string | undefined, cleanups: (() => Promise<void> | void)[]): ReportAdapter[] {
+  if (!target) return [];
+  if (target === "stdout") return [createJsonAccessLog({ write: (line) => process.stdout.write(line) })];
+  const out = createWriteStream(target, { flags: "a" });
+  out.on("error", (e) => console.error(`[access log] ${target}: ${e.message}; access log lines are dropped`));
+  cleanups.push(() => new Promise<void>((resolve) => out.end(resolve)));
+  return [createJsonAccessLog({ write: (line) => void out.write(line) })];
 }

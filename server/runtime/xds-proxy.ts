@@ -1,7 +1,7 @@
 // Starts one engine proxy whose whole config comes from the control plane over ADS (MOSN's model):
 // an empty bootstrap naming the node, the engine's xDS client, and a wait for the first full config.
 
-import { bootstrapFromJson, createProxy, createXdsClient, type Proxy, type ProxyRole, type XdsClient } from "../../proxy-engine";
+import { bootstrapFromJson, createProxy, createXdsClient, type Proxy, type ProxyRole, type ReportAdapter, type XdsClient } from "../../proxy-engine";
 
 export interface XdsProxyOptions {
   id: string;
@@ -13,6 +13,8 @@ export interface XdsProxyOptions {
   locality?: { region?: string; zone?: string; subZone?: string };
   xds: { host: string; port: number };
   admin?: { host: string; port: number };
+  /** Where the proxy's policy filters report finished requests (shared by every proxy of the runtime). */
+  reportAdapters?: ReportAdapter[];
 }
 
 export interface XdsProxy {
@@ -22,7 +24,7 @@ export interface XdsProxy {
 }
 
 export async function startXdsProxy(opts: XdsProxyOptions): Promise<XdsProxy> {
-  const proxy = createProxy({ id: opts.id, role: opts.role, bootstrap: bootstrapFromJson({ node: { id: opts.id, cluster: opts.cluster } }), admin: opts.admin });
+  const proxy = createProxy({ id: opts.id, role: opts.role, bootstrap: bootstrapFromJson({ node: { id: opts.id, cluster: opts.cluster } }), admin: opts.admin, reportAdapters: opts.reportAdapters });
   await proxy.start();
   const client = createXdsClient({
     target: opts.xds,

@@ -14,11 +14,14 @@ import { createFaultFilter, FAULT_TYPE } from "./fault/fault-filter";
 import { createHeaderMutationFilter, HEADER_MUTATION_TYPE } from "./header-mutation/header-mutation-filter";
 import { createLocalRateLimitFilter, LOCAL_RATELIMIT_TYPE } from "./local-ratelimit/local-ratelimit-filter";
 import type { StreamFilter } from "./stream-filter";
+import type { PolicyFilter } from "../../../proto/gen/meshdash/policy/v1/policy_pb";
+import { createPolicyRuntime, type PolicyRuntime } from "../../policy/policy-runtime";
+import { createPolicyFilter, POLICY_FILTER_TYPE } from "./policy/policy-filter";
 
 export const ROUTER_TYPE = "envoy.extensions.filters.http.router.v3.Router";
 export const ROUTER_FILTER = "envoy.filters.http.router";
 
-export function compileHttpFilters(filters: HttpFilter[], path: string, stats: StatsStore, statPrefix: string): StreamFilter[] {
+export function compileHttpFilters(filters: HttpFilter[], path: string, stats: StatsStore, statPrefix: string, policy?: PolicyRuntime): StreamFilter[] {
   const issues: ConfigIssue[] = [];
   const out: StreamFilter[] = [];
   const isRouter = (f: HttpFilter) => f.name === ROUTER_FILTER || (f.configType.case === "typedConfig" && f.configType.value.typeUrl.endsWith(`/${ROUTER_TYPE}`));
@@ -41,7 +44,9 @@ export function compileHttpFilters(filters: HttpFilter[], path: string, stats: S
             ? () => createHeaderMutationFilter(msg as HeaderMutation, at)
             : msg?.$typeName === CORS_TYPE
               ? createCorsFilter
-              : undefined;
+              : msg?.$typeName === POLICY_FILTER_TYPE
+                ? () => createPolicyFilter(msg as PolicyFilter, at, (policy ??= createPolicyRuntime({ proxyId: "" })))
+                : undefined;
     if (build) {
       const filter = collectIssues(issues, build);
       if (filter) out.push(filter);

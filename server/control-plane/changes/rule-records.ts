@@ -2,9 +2,7 @@
 // rules, and diffs two sets of rules for history views and dry runs.
 
 import type { ConfigKey, StoredConfig } from "../store/config-store";
-import type { DestinationRule, RoutingRule, VirtualService } from "../rules/istio-types";
-
-export const RULE_KINDS = ["VirtualService", "DestinationRule"] as const;
+import type { CheckRule, DestinationRule, PolicyRule, Quota, RoutingRule, VirtualService } from "../rules/istio-types";
 
 export function ruleKey(rule: RoutingRule): ConfigKey {
   return { kind: rule.kind, namespace: rule.metadata.namespace, name: rule.metadata.name };
@@ -19,14 +17,17 @@ export function rulesFromStore(docs: readonly StoredConfig[]): RoutingRule[] {
     const metadata = { name: d.name, namespace: d.namespace };
     if (d.kind === "VirtualService") out.push({ kind: "VirtualService", metadata, spec: d.spec as VirtualService["spec"] });
     else if (d.kind === "DestinationRule") out.push({ kind: "DestinationRule", metadata, spec: d.spec as DestinationRule["spec"] });
+    else if (d.kind === "CheckRule") out.push({ kind: "CheckRule", metadata, spec: d.spec as CheckRule["spec"] });
+    else if (d.kind === "Quota") out.push({ kind: "Quota", metadata, spec: d.spec as Quota["spec"] });
   }
   return out;
 }
 
-export function splitRules(rules: readonly RoutingRule[]): { virtualServices: VirtualService[]; destinationRules: DestinationRule[] } {
+export function splitRules(rules: readonly RoutingRule[]): { virtualServices: VirtualService[]; destinationRules: DestinationRule[]; policies: PolicyRule[] } {
   return {
     virtualServices: rules.filter((r): r is VirtualService => r.kind === "VirtualService"),
     destinationRules: rules.filter((r): r is DestinationRule => r.kind === "DestinationRule"),
+    policies: rules.filter((r): r is PolicyRule => r.kind === "CheckRule" || r.kind === "Quota"),
   };
 }
 

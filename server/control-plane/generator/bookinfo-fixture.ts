@@ -5,7 +5,7 @@ import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import type { Generated, ProxyNode, XdsGenerator, XdsType } from "../../xds/xds-types";
 import type { Service, WorkloadInstance } from "../registry/registry-types";
-import type { DestinationRule, VirtualService } from "../rules/istio-types";
+import type { DestinationRule, PolicyRule, VirtualService } from "../rules/istio-types";
 import { buildPushContext, type PushContext } from "./push-context";
 
 const NS = "default";
@@ -100,13 +100,14 @@ export function bookinfoRules(): { virtualServices: VirtualService[]; destinatio
   };
 }
 
-export function bookinfoContext(over: Partial<{ virtualServices: VirtualService[]; destinationRules: DestinationRule[]; version: number }> = {}): PushContext {
+export function bookinfoContext(over: Partial<{ virtualServices: VirtualService[]; destinationRules: DestinationRule[]; policies: PolicyRule[]; version: number }> = {}): PushContext {
   const rules = bookinfoRules();
   return buildPushContext({
     version: over.version ?? 1,
     registry: { version: 1, services: bookinfoServices(), instances: bookinfoInstances() },
     virtualServices: over.virtualServices ?? rules.virtualServices,
     destinationRules: over.destinationRules ?? rules.destinationRules,
+    policies: over.policies ?? [],
   });
 }
 

@@ -10,6 +10,7 @@ import { RouteConfigurationSchema } from "../../../proto/gen/envoy/config/route/
 import type { Generated, GeneratedResource, ProxyNode, XdsGenerator, XdsType } from "../../xds/xds-types";
 import { inboundCluster, outboundCluster } from "./clusters";
 import { gatewayListener, proxylessListener, VIRTUAL_INBOUND, VIRTUAL_OUTBOUND, virtualInboundListener, virtualOutboundListener } from "./listeners";
+import { policiesFor, policyFilterConfig, policyHttpFilter } from "./policy-filters";
 import { proxyInfo, type ProxyInfo } from "./proxy-info";
 import { createMeshSets, setOf, type ResourceSet } from "./mesh-sets";
 import { packed } from "./packed";
@@ -124,19 +125,23 @@ export function createGenerator(getContext: () => PushContext): XdsGenerator {
     if (info.kind === "proxyless") {
       return pick(names, (n) => memo(c.proxyless, `lds|${info.namespace}|${n}`, () => (parseTarget(ctx, n, info.namespace) ? packed(ListenerSchema, n, proxylessListener(n)) : null)));
     }
-    const key = JSON.stringify([info.kind, info.listenHost, info.gatewayPort, info.outboundPort, info.inboundPort, info.service, info.appPort]);
+    // The policies that select this workload are part of its listeners, so they are part of the memo key.
+    const policies = policiesFor(ctx.policies ?? [], info.namespace, info.labels);
+    const key = JSON.stringify([info.kind, info.listenHost, info.gatewayPort, info.outboundPort, info.inboundPort, info.service, info.appPort, policies]);
     const list = memo(listeners, key, () => {
       const out: GeneratedResource[] = [];
       const h = info.listenHost;
+      // Check and Quota where requests are admitted (the gateway, a sidecar's inbound); Report everywhere.
+      const enforced = policyHttpFilter(policyFilterConfig(policies, true));
       if (info.kind === "gateway") {
         if (info.gatewayPort !== undefined) {
-          const l = gatewayListener(h, info.gatewayPort);
+          const l = gatewayListener(h, info.gatewayPort, enforced);
           out.push(packed(ListenerSchema, l.name, l));
         }
       } else {
-        if (info.outboundPort !== undefined) out.push(packed(ListenerSchema, VIRTUAL_OUTBOUND, virtualOutboundListener(h, info.outboundPort)));
+        if (info.outboundPort !== undefined) out.push(packed(ListenerSchema, VIRTUAL_OUTBOUND, virtualOutboundListener(h, info.outboundPort, policyHttpFilter(policyFilterConfig(policies, false)))));
         if (info.inboundPort !== undefined && info.service && info.appPort !== undefined) {
-          out.push(packed(ListenerSchema, VIRTUAL_INBOUND, virtualInboundListener(h, info.inboundPort, info.service, info.appPort)));
+          out.push(packed(ListenerSchema, VIRTUAL_INBOUND, virtualInboundListener(h, info.inboundPort, info.service, info.appPort, enforced)));
         }
       }
       return out;

@@ -19,16 +19,16 @@ export const ROUTER_FILTER = "envoy.filters.http.router";
 export const VIRTUAL_OUTBOUND = "virtualOutbound";
 export const VIRTUAL_INBOUND = "virtualInbound";
 
-type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
+export type HttpFilterInit = MessageInitShape<typeof HttpFilterSchema>;
 type HcmInit = MessageInitShape<typeof HttpConnectionManagerSchema>;
 
 const routerFilter = (): HttpFilterInit => ({ name: ROUTER_FILTER, configType: { case: "typedConfig", value: anyPack(RouterSchema, create(RouterSchema)) } });
 /** An empty fault filter: the per-route typed_per_filter_config says what to inject. */
 const faultFilter = (): HttpFilterInit => ({ name: FAULT_FILTER, configType: { case: "typedConfig", value: anyPack(HTTPFaultSchema, create(HTTPFaultSchema)) } });
 
-/** The HTTP filters of every outbound connection manager: fault, then router. */
-export function outboundHttpFilters(): HttpFilterInit[] {
-  return [faultFilter(), routerFilter()];
+/** The HTTP filters of an outbound connection manager: policy (when given), fault, then router. */
+export function outboundHttpFilters(policy?: HttpFilterInit): HttpFilterInit[] {
+  return policy ? [policy, faultFilter(), routerFilter()] : [faultFilter(), routerFilter()];
 }
 
 function rds(routeConfigName: string): HcmInit["routeSpecifier"] {
@@ -47,12 +47,12 @@ function httpListener(name: string, host: string, port: number, hcm: HcmInit): L
   });
 }
 
-export function virtualOutboundListener(host: string, port: number): Listener {
-  return httpListener(VIRTUAL_OUTBOUND, host, port, { statPrefix: "outbound", routeSpecifier: rds(OUTBOUND_ROUTE), httpFilters: outboundHttpFilters() });
+export function virtualOutboundListener(host: string, port: number, policy?: HttpFilterInit): Listener {
+  return httpListener(VIRTUAL_OUTBOUND, host, port, { statPrefix: "outbound", routeSpecifier: rds(OUTBOUND_ROUTE), httpFilters: outboundHttpFilters(policy) });
 }
 
 /** Everything arriving on the inbound port goes to the local app (inbound|APP_PORT||SERVICE). */
-export function virtualInboundListener(host: string, port: number, service: string, appPort: number): Listener {
+export function virtualInboundListener(host: string, port: number, service: string, appPort: number, policy?: HttpFilterInit): Listener {
   const cluster = inboundClusterName(appPort, service);
   return httpListener(VIRTUAL_INBOUND, host, port, {
     statPrefix: "inbound",
@@ -71,7 +71,7 @@ export function virtualInboundListener(host: string, port: number, service: stri
         ],
       },
     },
-    httpFilters: [routerFilter()],
+    httpFilters: policy ? [policy, routerFilter()] : [routerFilter()],
   });
 }
 
@@ -80,8 +80,8 @@ export function gatewayListenerName(port: number): string {
   return `0.0.0.0_${port}`;
 }
 
-export function gatewayListener(host: string, port: number): Listener {
-  return httpListener(gatewayListenerName(port), host, port, { statPrefix: `outbound_0.0.0.0_${port}`, routeSpecifier: rds(gatewayRouteName(port)), httpFilters: outboundHttpFilters() });
+export function gatewayListener(host: string, port: number, policy?: HttpFilterInit): Listener {
+  return httpListener(gatewayListenerName(port), host, port, { statPrefix: `outbound_0.0.0.0_${port}`, routeSpecifier: rds(gatewayRouteName(port)), httpFilters: outboundHttpFilters(policy) });
 }
 
 /**

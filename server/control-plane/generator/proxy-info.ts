@@ -1,6 +1,6 @@
 // Reads what a proxy told us about itself: its kind (sidecar, gateway, proxyless gRPC) and the metadata
 // our embedded proxies send (NAMESPACE, SERVICE, INBOUND_PORT, OUTBOUND_PORT, APP_PORT, GATEWAY_PORT,
-// LISTEN_HOST), parsed once into typed fields.
+// LISTEN_HOST, LABELS), parsed once into typed fields.
 
 import type { ProxyKind, ProxyNode } from "../../xds/xds-types";
 
@@ -14,10 +14,22 @@ export interface ProxyInfo {
   appPort: number | undefined;
   gatewayPort: number | undefined;
   listenHost: string;
+  /** The workload's labels (node metadata LABELS); a gateway without any is Istio's ingress gateway. */
+  labels: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_NAMESPACE = "default";
 export const DEFAULT_LISTEN_HOST = "127.0.0.1";
+/** The labels of Istio's default ingress gateway deployment. */
+export const GATEWAY_LABELS: Readonly<Record<string, string>> = { istio: "ingressgateway", app: "istio-ingressgateway" };
+
+/** String-valued labels from node metadata; undefined when there are none. */
+function labelsOf(v: unknown): Record<string, string> | undefined {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
+  return Object.keys(out).length ? out : undefined;
+}
 
 export function proxyKindOf(node: ProxyNode): ProxyKind {
   if (node.metadata.GENERATOR === "grpc") return "proxyless";
@@ -50,5 +62,6 @@ export function proxyInfo(node: ProxyNode): ProxyInfo {
     appPort: port(m.APP_PORT),
     gatewayPort: port(m.GATEWAY_PORT, 0),
     listenHost: text(m.LISTEN_HOST) ?? DEFAULT_LISTEN_HOST,
+    labels: labelsOf(m.LABELS) ?? (proxyKindOf(node) === "gateway" ? GATEWAY_LABELS : {}),
   };
 }

@@ -4,7 +4,7 @@
 // the registry's indexes are built once per registry snapshot.
 
 import type { RegistrySnapshot, Service, WorkloadInstance } from "../registry/registry-types";
-import type { DestinationRule, VirtualService } from "../rules/istio-types";
+import type { DestinationRule, PolicyRule, VirtualService } from "../rules/istio-types";
 import { resolveHost } from "../rules/resolve-host";
 
 export interface PushContextInput {
@@ -12,6 +12,8 @@ export interface PushContextInput {
   registry: RegistrySnapshot;
   virtualServices: VirtualService[];
   destinationRules: DestinationRule[];
+  /** CheckRules and Quotas, in store order. */
+  policies?: PolicyRule[];
 }
 
 export interface PushIndex {

@@ -1,7 +1,10 @@
-// The Istio `networking.istio.io/v1` VirtualService and DestinationRule fields we support, as TypeScript
-// types. The validator (validate-*.ts) turns user YAML into these; the generator reads only these.
+// The Istio `networking.istio.io/v1` VirtualService and DestinationRule fields we support, and meshdash's
+// `policy.meshdash.io/v1` CheckRule and Quota (Mixer's model), as TypeScript types.
+// The validator (validate-*.ts) turns user YAML into these; the generator reads only these.
 
 export const ISTIO_API_VERSIONS = ["networking.istio.io/v1", "networking.istio.io/v1beta1", "networking.istio.io/v1alpha3"] as const;
+/** The API group of CheckRule and Quota. */
+export const POLICY_API_VERSION = "policy.meshdash.io/v1";
 
 /** Exactly one of exact, prefix or regex (RE2 syntax in Istio; checked by our safe-regex rules). */
 export type StringMatch = { exact: string } | { prefix: string } | { regex: string };
@@ -169,4 +172,44 @@ export interface DestinationRule {
   spec: DestinationRuleSpec;
 }
 
-export type RoutingRule = VirtualService | DestinationRule;
+/** Which workloads a policy applies to, as Istio's WorkloadSelector; absent means every workload of the namespace. */
+export interface WorkloadSelector {
+  matchLabels: Record<string, string>;
+}
+
+/** Mixer's Check, in the proxy: allow or deny requests by a CEL expression over Istio's attributes. */
+export interface CheckRuleSpec {
+  selector?: WorkloadSelector;
+  action: "DENY" | "ALLOW";
+  /** CEL bool; absent matches every request. */
+  match?: string;
+  reason?: string;
+}
+
+/** Mixer's memquota, in the proxy: maxAmount requests per validDuration per distinct dimension values. */
+export interface QuotaSpec {
+  selector?: WorkloadSelector;
+  /** CEL bool selecting the requests counted; absent counts every request. */
+  match?: string;
+  /** Bucket key: CEL expressions by dimension name. */
+  dimensions?: Record<string, string>;
+  maxAmount: number;
+  validDuration: Duration;
+}
+
+export interface CheckRule {
+  kind: "CheckRule";
+  metadata: Metadata;
+  spec: CheckRuleSpec;
+}
+
+export interface Quota {
+  kind: "Quota";
+  metadata: Metadata;
+  spec: QuotaSpec;
+}
+
+export type PolicyRule = CheckRule | Quota;
+
+/** Every kind of rule the config store holds: Istio's routing rules and meshdash's policy rules. */
+export type RoutingRule = VirtualService | DestinationRule | PolicyRule;

@@ -3,6 +3,7 @@
 // (fault.delay.percent, loadBalancer.simple LEAST_CONN, consistentHash.minimumRingSize) with a warning.
 
 import { appendSegment, type FieldError } from "./field-error";
+import type { RuleKind } from "./raw-rule-doc";
 import { isRecord } from "./zod-kit";
 
 export const MAX_DEPTH = 64;
@@ -13,12 +14,12 @@ export interface Normalized {
   warnings: FieldError[];
 }
 
-export function normalizeSpec(kind: "VirtualService" | "DestinationRule", spec: unknown): Normalized {
+export function normalizeSpec(kind: RuleKind, spec: unknown): Normalized {
   const out: Normalized = { value: undefined, errors: [], warnings: [] };
   out.value = clean(spec, "spec", 0, out.errors);
   if (out.errors.length || !isRecord(out.value)) return out;
   if (kind === "VirtualService") fixVirtualService(out.value, out);
-  else fixDestinationRule(out.value, out);
+  else if (kind === "DestinationRule") fixDestinationRule(out.value, out);
   return out;
 }
 

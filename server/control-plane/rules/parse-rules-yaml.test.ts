@@ -65,9 +65,9 @@ describe("parseRulesYaml", () => {
   it("rejects unknown and unsupported kinds, suggesting close names", () => {
     const errorsFor = (kind: string) => parseRulesYaml(VS.replace("kind: VirtualService", `kind: ${kind}`)).errors.map((e) => `${e.path}: ${e.message}`);
     expect(errorsFor("VirtualServce")).toEqual(['kind: "VirtualServce" is not a supported kind; did you mean VirtualService?']);
-    expect(errorsFor("Deployment")).toEqual(['kind: "Deployment" is not a supported kind; use VirtualService or DestinationRule']);
-    expect(errorsFor("ServiceEntry")).toEqual(['kind: "ServiceEntry" is not supported by meshdash; use VirtualService or DestinationRule']);
-    expect(parseRulesYaml(VS.replace("kind: VirtualService\n", "")).errors.map((e) => `${e.path}: ${e.message}`)).toEqual(["kind: required; use VirtualService or DestinationRule"]);
+    expect(errorsFor("Deployment")).toEqual(['kind: "Deployment" is not a supported kind; use VirtualService, DestinationRule, CheckRule or Quota']);
+    expect(errorsFor("ServiceEntry")).toEqual(['kind: "ServiceEntry" is not supported by meshdash; use VirtualService, DestinationRule, CheckRule or Quota']);
+    expect(parseRulesYaml(VS.replace("kind: VirtualService\n", "")).errors.map((e) => `${e.path}: ${e.message}`)).toEqual(["kind: required; use VirtualService, DestinationRule, CheckRule or Quota"]);
   });
 
   it("skips Gateways with a warning, so Istio's bookinfo-gateway.yaml loads unchanged", () => {

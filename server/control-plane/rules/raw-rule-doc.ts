@@ -4,7 +4,9 @@
 import type { RoutingRule } from "./istio-types";
 
 export type RuleKind = RoutingRule["kind"];
-export const RULE_KINDS: readonly RuleKind[] = ["VirtualService", "DestinationRule"];
+export const RULE_KINDS: readonly RuleKind[] = ["VirtualService", "DestinationRule", "CheckRule", "Quota"];
+/** Kinds of the policy.meshdash.io API group; the others are Istio's networking kinds. */
+export const POLICY_KINDS: readonly RuleKind[] = ["CheckRule", "Quota"];
 
 export interface RuleSource {
   /** 0-based index of the `---`-separated YAML document. */
@@ -39,7 +41,7 @@ export function ruleLabel(key: RuleKey): string {
 }
 
 export function isRuleKind(kind: unknown): kind is RuleKind {
-  return kind === "VirtualService" || kind === "DestinationRule";
+  return typeof kind === "string" && (RULE_KINDS as readonly string[]).includes(kind);
 }
 
 /** A config-store document ({kind, namespace, name, spec}) as a RawRuleDoc for validateRuleSet. */

@@ -5,10 +5,10 @@
 import { isDnsLabel, isDnsSubdomain } from "./common-schemas";
 import { likelyTypo } from "./close-names";
 import { type FieldError, lineFor } from "./field-error";
-import { ISTIO_API_VERSIONS } from "./istio-types";
-import { isRuleKind, type RawRuleDoc, RULE_KINDS, ruleLabel } from "./raw-rule-doc";
+import { ISTIO_API_VERSIONS, POLICY_API_VERSION } from "./istio-types";
+import { isRuleKind, POLICY_KINDS, type RawRuleDoc, RULE_KINDS, ruleLabel } from "./raw-rule-doc";
 import { NOT_SUPPORTED, OTHER_ISTIO_KINDS } from "./unsupported-fields";
-import { describeValue, isRecord, unknownField } from "./zod-kit";
+import { describeValue, isRecord, orList, unknownField } from "./zod-kit";
 
 export const DEFAULT_NAMESPACE = "default";
 const TOP_LEVEL = ["apiVersion", "kind", "metadata", "spec", "status"];
@@ -28,7 +28,7 @@ export interface EnvelopeContext {
 }
 
 const API_HINT = `use ${ISTIO_API_VERSIONS[0]}`;
-const KIND_HINT = `use ${RULE_KINDS.join(" or ")}`;
+const KIND_HINT = `use ${orList(RULE_KINDS)}`;
 
 /** The RawRuleDoc for `obj`, or undefined when it was skipped or had errors (which are added to ctx). */
 export function checkEnvelope(obj: unknown, ctx: EnvelopeContext): Omit<RawRuleDoc, "source"> | undefined {
@@ -53,8 +53,10 @@ export function checkEnvelope(obj: unknown, ctx: EnvelopeContext): Omit<RawRuleD
     return undefined;
   }
   const api = obj.apiVersion;
-  if (api === undefined) error("apiVersion", `required; ${API_HINT}`);
-  else if (typeof api !== "string" || !(ISTIO_API_VERSIONS as readonly string[]).includes(api)) error("apiVersion", `${describeValue(api)} is not supported; ${API_HINT}`);
+  const policy = (POLICY_KINDS as readonly unknown[]).includes(kind);
+  const apiHint = policy ? `use ${POLICY_API_VERSION} for ${String(kind)}` : API_HINT;
+  if (api === undefined) error("apiVersion", `required; ${apiHint}`);
+  else if (typeof api !== "string" || (policy ? api !== POLICY_API_VERSION : !(ISTIO_API_VERSIONS as readonly string[]).includes(api))) error("apiVersion", `${describeValue(api)} is not supported; ${apiHint}`);
 
   if (kind === undefined) error("kind", `required; ${KIND_HINT}`);
   else if (typeof kind !== "string") error("kind", `expected a string, got ${describeValue(kind)}`);

@@ -64,7 +64,7 @@ export function referenceIssues(rules: readonly RoutingRule[], lookup: ServiceLo
   const isTouched = (label: string) => !opts.touched || opts.touched.has(label);
   for (const r of rules) {
     if (r.kind === "VirtualService") checkVirtualService(r, lookup, subsets, issues);
-    else checkDestinationRule(r, lookup, issues);
+    else if (r.kind === "DestinationRule") checkDestinationRule(r, lookup, issues);
   }
   virtualServiceConflicts(rules.filter((r): r is VirtualService => r.kind === "VirtualService"), isTouched, issues);
   destinationRuleConflicts(rules.filter((r): r is DestinationRule => r.kind === "DestinationRule"), isTouched, issues);

@@ -132,7 +132,7 @@ describe("validateRuleSet", () => {
       existing: [],
     });
     expect(lines(r.errors)).toEqual([
-      'Gateway default/gw: kind: "Gateway" is not supported; use VirtualService or DestinationRule',
+      'Gateway default/gw: kind: "Gateway" is not supported; use VirtualService, DestinationRule, CheckRule or Quota',
       'VirtualService Prod/x: metadata.namespace: invalid namespace "Prod"; use lowercase letters, digits and "-" (a DNS label)',
       "VirtualService default/reviews: metadata.name: VirtualService default/reviews appears more than once in this change",
     ]);

@@ -7,12 +7,13 @@ import { isDnsLabel, isDnsSubdomain } from "./common-schemas";
 import { type FieldError, lineFor } from "./field-error";
 import type { RoutingRule } from "./istio-types";
 import { parseRulesYaml } from "./parse-rules-yaml";
-import { isRuleKind, type RawRuleDoc, type RuleKey, ruleKeyOf, ruleLabel, type RuleSource } from "./raw-rule-doc";
+import { isRuleKind, type RawRuleDoc, RULE_KINDS, type RuleKey, ruleKeyOf, ruleLabel, type RuleSource } from "./raw-rule-doc";
 import { resolveHost } from "./resolve-host";
 import { type PartialDestinationRule, type ReferenceIssue, referenceIssues } from "./rule-references";
 import { validateDestinationRule } from "./validate-destination-rule";
+import { validateCheckRule, validateQuota } from "./validate-policy-rule";
 import { validateVirtualService } from "./validate-virtual-service";
-import { isRecord } from "./zod-kit";
+import { isRecord, orList } from "./zod-kit";
 
 export interface RuleSetInput {
   /** New or changed rules: parsed YAML (RawRuleDoc), store documents, or already-typed rules. */
@@ -68,12 +69,22 @@ export function validateRuleSet(input: RuleSetInput): RuleSetResult {
       out.errors.push(...r.errors.map((e) => locate(label, e)));
       out.warnings.push(...r.warnings.map((e) => locate(label, e)));
       if (r.value) out.rules.push({ kind: "VirtualService", metadata: { name, namespace }, spec: r.value });
-    } else {
+    } else if (raw.kind === "DestinationRule") {
       const r = validateDestinationRule(raw.spec);
       out.errors.push(...r.errors.map((e) => locate(label, e)));
       out.warnings.push(...r.warnings.map((e) => locate(label, e)));
       if (r.value) out.rules.push({ kind: "DestinationRule", metadata: { name, namespace }, spec: r.value });
       else partial.push(...salvage(key, raw.spec));
+    } else if (raw.kind === "CheckRule") {
+      const r = validateCheckRule(raw.spec);
+      out.errors.push(...r.errors.map((e) => locate(label, e)));
+      out.warnings.push(...r.warnings.map((e) => locate(label, e)));
+      if (r.value) out.rules.push({ kind: "CheckRule", metadata: { name, namespace }, spec: r.value });
+    } else {
+      const r = validateQuota(raw.spec);
+      out.errors.push(...r.errors.map((e) => locate(label, e)));
+      out.warnings.push(...r.warnings.map((e) => locate(label, e)));
+      if (r.value) out.rules.push({ kind: "Quota", metadata: { name, namespace }, spec: r.value });
     }
   }
 
@@ -108,7 +119,7 @@ export function loadRulesYaml(text: string, opts: { lookup: ServiceLookup; exist
 
 function envelopeErrors(raw: RawRuleDoc | RoutingRule): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
-  if (!isRuleKind(raw.kind)) errors.push({ path: "kind", message: `"${String(raw.kind)}" is not supported; use VirtualService or DestinationRule` });
+  if (!isRuleKind(raw.kind)) errors.push({ path: "kind", message: `"${String(raw.kind)}" is not supported; use ${orList(RULE_KINDS)}` });
   const { name, namespace } = raw.metadata;
   if (typeof name !== "string" || !isDnsSubdomain(name)) errors.push({ path: "metadata.name", message: `invalid name ${JSON.stringify(name)}; use lowercase letters, digits, "-" and "." (a DNS subdomain)` });
   if (typeof namespace !== "string" || !isDnsLabel(namespace)) errors.push({ path: "metadata.namespace", message: `invalid namespace ${JSON.stringify(namespace)}; use lowercase letters, digits and "-" (a DNS label)` });
