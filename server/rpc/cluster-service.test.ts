@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterService, type Cluster as ClusterMsg, type WatchClusterStatsResponse, type WatchClustersResponse } from "../../proto/gen/meshdash/cluster/v1/cluster_pb";
 import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
 import { startTestServer, type TestServer } from "../test-util/test-server";
+import { istioRef } from "../stats-history/istio-series";
 import { eventually } from "../xds/xds-test-util";
 
 let server: TestServer;
@@ -159,12 +160,17 @@ describe("ClusterService", () => {
     await again.return?.();
   });
 
-  it("gives each service its golden signals, from its sidecars' inbound clusters", async () => {
+  it("gives each service its golden signals, from Istio's metrics reported by its sidecars", async () => {
     for (let i = 1; i <= 5; i++) expect((await fetch(`${server.ingressUrl}/details/${i}`)).status).toBe(200);
-    server.runtime.clusterStats.sample();
-    const res = await clusters.listServiceStats({ historyPoints: 10 });
+    // Reports reach the metrics in batches, off the request path: sample until the last batch is in.
+    const res = await eventually(async () => {
+      server.runtime.clusterStats.sample();
+      const r = await clusters.listServiceStats({ historyPoints: 10 });
+      return Number(r.services.find((s) => s.name === "details")!.traffic!.requests) >= 33 && r;
+    }, "the details sidecars' reports of all 33 requests");
     const details = res.services.find((s) => s.hostname === "details.default.svc.cluster.local")!;
     expect(details).toMatchObject({ name: "details", namespace: "default", view: "inbound", instances: 2 });
+    expect(server.runtime.clusterStats.has(istioRef("details.default.svc.cluster.local"))).toBe(true);
     // Served at the details sidecars: this test's 5 requests plus the 4 + 24 of the watch tests, all 200.
     expect(Number(details.traffic!.requests)).toBe(33);
     expect(details.traffic!.errorRate).toBe(0);

@@ -8,6 +8,7 @@ import { ClusterService, type ClusterKey, type UnhealthyEndpoint } from "../../p
 import type { CompiledCluster, Proxy } from "../../proxy-engine";
 import type { ServiceRegistry } from "../control-plane/registry/registry-types";
 import type { ClusterRef, ClusterStatsSampler } from "../stats-history/cluster-stats-sampler";
+import { istioRef } from "../stats-history/istio-series";
 import { clusterMessage, endpointHealthy, endpointMessage, pointMessage, trafficMessage } from "./cluster-messages";
 import { buildClusterRows, createClusterRowsCache, diffRows, TRAFFIC_WINDOW_MS, type ClusterRow } from "./cluster-rows";
 import { clustersByService, serviceView } from "./service-clusters";
@@ -153,7 +154,9 @@ export function createClusterService(deps: ClusterServiceDeps): ServiceImpl<type
       const registry = deps.registry();
       const index = clustersByService(deps.proxies());
       const services = registry.snapshot().services.map((s) => {
-        const { view, refs } = serviceView(index.get(s.hostname));
+        // Istio's standard metrics from the service's own sidecars when the proxies report them; else clusters.
+        const reported = sampler.has(istioRef(s.hostname));
+        const { view, refs } = reported ? { view: "inbound", refs: [istioRef(s.hostname)] } : serviceView(index.get(s.hostname));
         return {
           $typeName: "meshdash.cluster.v1.ServiceStats" as const,
           hostname: s.hostname,

@@ -1,7 +1,7 @@
 // TapEvent to protobuf bytes without reflection: toBinary walks descriptors field by field (~35 µs per tap
 // event), this writes the known shape straight into a scratch buffer (~1 µs), byte for byte what toBinary
-// writes (tap-wire.test.ts checks). The bytes are encoded once per event object, whatever the number of
-// subscribers, and reach Connect spliced into a message as its unknown fields, which toBinary copies verbatim.
+// writes (tap-wire.test.ts checks). The bytes reach Connect spliced into a message as its unknown fields,
+// which toBinary copies verbatim.
 
 import { toBinary } from "@bufbuild/protobuf";
 import type { Duration } from "@bufbuild/protobuf/wkt";
@@ -18,17 +18,21 @@ import {
 const LEN = 2; // wire type: length-delimited
 const tag = (no: number, wireType: number) => (no << 3) | wireType;
 
-/** A growable scratch buffer, reused by every encode (encoding is synchronous). */
-let buf = Buffer.allocUnsafeSlow(16 * 1024);
+/**
+ * Events are encoded straight into a shared slab and handed out as views of it, as Node's Buffer pool
+ * does: no copy per event. A slab is dropped once full (the views keep it alive until they are gone).
+ */
+const SLAB_BYTES = 64 * 1024;
+let buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
+/** Where the event being encoded starts in `buf`. */
+let begin = 0;
+
+/** Thrown when the slab is full mid-event: the event is encoded again into a new slab. */
+class SlabFull extends Error {}
 
 function ensure(n: number): void {
-  if (pos + n <= buf.length) return;
-  let size = buf.length * 2;
-  while (size < pos + n) size *= 2;
-  const next = Buffer.allocUnsafeSlow(size);
-  buf.copy(next, 0, 0, pos);
-  buf = next;
+  if (pos + n > buf.length) throw new SlabFull();
 }
 
 /** A non-negative integer below 2^53 (uint32, uint64 as a number, lengths, tags). */
@@ -299,33 +303,37 @@ function hasUnknown(e: TapEvent): boolean {
   return false;
 }
 
+/** Encodes into the slab; the bytes are buf[begin, pos). */
+function writeToSlab(e: TapEvent): void {
+  for (;;) {
+    begin = pos;
+    try {
+      writeEvent(e);
+      return;
+    } catch (err) {
+      if (!(err instanceof SlabFull)) throw err;
+      // Not enough room left: a new slab, twice as big if the event did not fit even in a whole one.
+      buf = Buffer.allocUnsafeSlow(begin === 0 ? buf.length * 2 : SLAB_BYTES);
+      pos = 0;
+    }
+  }
+}
+
 /** The event's protobuf encoding: exactly toBinary(TapEventSchema, e). */
 export function encodeTapEvent(e: TapEvent): Uint8Array {
   if (hasUnknown(e)) return toBinary(TapEventSchema, e);
-  pos = 0;
   try {
-    writeEvent(e);
+    writeToSlab(e);
   } catch (err) {
-    if (err instanceof Unencodable) return toBinary(TapEventSchema, e);
-    throw err;
+    if (!(err instanceof Unencodable)) throw err;
+    pos = begin;
+    return toBinary(TapEventSchema, e);
   }
-  // A copy out of the scratch buffer; small ones come from Node's shared pool.
-  const out = Buffer.allocUnsafe(pos);
-  buf.copy(out, 0, 0, pos);
-  return out;
+  return buf.subarray(begin, pos);
 }
 
-const encoded = new WeakMap<TapEvent, Uint8Array>();
-
-/** encodeTapEvent, once per event object: taps on the same request share their event objects. */
-export function tapEventBytes(e: TapEvent): Uint8Array {
-  let b = encoded.get(e);
-  if (b === undefined) {
-    b = encodeTapEvent(e);
-    encoded.set(e, b);
-  }
-  return b;
-}
+const NO_META: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
+const NO_EVENT: TapEvent["event"] = Object.freeze({ case: undefined });
 
 /**
  * The event as a message whose fields are all pre-encoded bytes, carried as unknown fields: toBinary (what
@@ -333,7 +341,7 @@ export function tapEventBytes(e: TapEvent): Uint8Array {
  * descriptors. Binary codecs only: a JSON codec writes no unknown fields, so JSON clients get the event.
  */
 export function preEncodedTapEvent(e: TapEvent): TapEvent {
-  const bytes = tapEventBytes(e);
+  const bytes = encodeTapEvent(e);
   if (bytes.length === 0) return e;
   // toBinary writes each unknown field as tag + data, so the first field's tag is split off as `no` and
   // `wireType`; the data holds the rest of the bytes (that field's value and every later field) verbatim.
@@ -348,11 +356,11 @@ export function preEncodedTapEvent(e: TapEvent): TapEvent {
   }
   return {
     $typeName: "meshdash.tap.v1.TapEvent",
-    sourceMeta: {},
-    destinationMeta: {},
+    sourceMeta: NO_META,
+    destinationMeta: NO_META,
     proxyDirection: 0,
-    routeMeta: {},
-    event: { case: undefined },
+    routeMeta: NO_META,
+    event: NO_EVENT,
     $unknown: [{ no: t >>> 3, wireType: t & 7, data: bytes.subarray(i) }],
   };
 }

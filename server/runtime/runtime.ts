@@ -16,6 +16,7 @@ import { demoRegistryServices, startDemoMesh, type DemoMesh } from "../demo/demo
 import { startDemoServices, type DemoServices } from "../demo/demo-services";
 import { startTrafficGenerator, type TrafficGenerator } from "../demo/traffic-generator";
 import { createClusterStatsSampler, type ClusterStatsSampler } from "../stats-history/cluster-stats-sampler";
+import { istioSeries } from "../stats-history/istio-series";
 import { loadBootstrapFile } from "./load-bootstrap";
 import type { RuntimeOptions } from "./runtime-options";
 
@@ -113,7 +114,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }
     const gw = gateway;
     const running = proxies;
-    const clusterStats = createClusterStatsSampler({ proxies: () => running });
+    const clusterStats = createClusterStatsSampler({ proxies: () => running, series: () => istioSeries(istioMetrics) });
     clusterStats.start();
     cleanups.push(() => clusterStats.stop());
     return {

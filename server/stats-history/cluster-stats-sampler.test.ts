@@ -159,6 +159,22 @@ describe("cluster stats sampler", () => {
     expect(s.history([{ proxy: "p", cluster: "a" }]).map((x) => x.traffic.requests)).toEqual([1]);
   });
 
+  it("counts a series' first reading (it appears with its first traffic), unlike a cluster's baseline", () => {
+    const reading = { name: "details.default.svc.cluster.local", requests: 0, errors: 0, histogram: { count: 0, counts: [0, 0, 0] } };
+    const s = createClusterStatsSampler({ proxies: () => [], series: () => [{ source: "istio", readings: reading.requests ? [reading] : [] }] });
+    const ref = { proxy: "istio", cluster: reading.name };
+    s.sample(0);
+    expect(s.has(ref)).toBe(false);
+    Object.assign(reading, { requests: 4, errors: 1, histogram: { count: 4, counts: [0, 0, 4] } });
+    s.sample(2000);
+    expect(s.has(ref)).toBe(true);
+    expect(s.latest(ref)!.traffic.requests).toBe(4);
+    Object.assign(reading, { requests: 10, histogram: { count: 10, counts: [0, 0, 10] } });
+    s.sample(4000);
+    expect(s.history([ref]).map((p) => p.traffic.requests)).toEqual([4, 6]);
+    expect(s.traffic([ref], 60_000)).toMatchObject({ requests: 10, errorRate: 0.1 });
+  });
+
   it("samples on a timer once started, tells listeners, and stops", () => {
     vi.useFakeTimers();
     try {

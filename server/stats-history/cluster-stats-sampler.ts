@@ -29,6 +29,8 @@ export interface ClusterStatsSampler {
   traffic(refs: readonly ClusterRef[], windowMs: number): TrafficSummary;
   /** The clusters' merged history, one point per sample, or `points` evenly merged points when fewer. */
   history(refs: readonly ClusterRef[], points?: number): TrafficPoint[];
+  /** Whether the last sample saw this cluster (or series). */
+  has(ref: ClusterRef): boolean;
   /** The newest sample's point, when the cluster was already known at the sample before it. */
   latest(ref: ClusterRef): TrafficPoint | undefined;
   /** Called after every sample; returns the unsubscribe. */
@@ -58,8 +60,22 @@ interface Track {
   lastActive: number;
 }
 
+/** One counter series that is not a proxy's cluster (e.g. Istio's metrics per destination service). */
+export interface SeriesReading {
+  name: string;
+  requests: number;
+  errors: number;
+  /** Per-bucket counts over DEFAULT_BUCKETS (plus overflow), and their total. */
+  histogram: { count: number; counts: ArrayLike<number> };
+}
+
 export interface SamplerOptions {
   proxies(): readonly Proxy[];
+  /**
+   * More series, read at each sample like a proxy's clusters: `source` stands where a proxy id would. A
+   * series appears with its first traffic, so unlike a cluster its first reading is counted, not a baseline.
+   */
+  series?(): Iterable<{ source: string; readings: Iterable<SeriesReading> }>;
   intervalMs?: number;
   historyMs?: number;
 }
@@ -81,9 +97,55 @@ export function createClusterStatsSampler(opts: SamplerOptions): ClusterStatsSam
     const s = count;
     const slot = s % size;
     times[slot] = now;
+    /** `fresh`: the counters started at zero when the series first appeared, so all of them are new traffic. */
+    const observe = (byName: Map<string, Track>, name: string, total: number, errors: number, h: { count: number; counts: ArrayLike<number> }, fresh = false): void => {
+      let t = byName.get(name);
+      if (!t && !fresh) {
+        byName.set(name, { seen: s, since: s + 1, total, errors, histCount: h.count, hist: h.count ? Float64Array.from(h.counts) : undefined, ring: undefined, lastActive: -size });
+        return;
+      }
+      if (!t) byName.set(name, (t = { seen: s, since: s, total: 0, errors: 0, histCount: 0, hist: undefined, ring: undefined, lastActive: -size }));
+      t.seen = s;
+      // Endpoints leaving the cluster take their counters with them: never count that as negative traffic.
+      const dReq = Math.max(0, total - t.total);
+      const dErr = Math.max(0, errors - t.errors);
+      const dHist = h.count - t.histCount;
+      t.total = total;
+      t.errors = errors;
+      t.histCount = h.count;
+      if (dReq === 0 && dErr === 0 && dHist <= 0) {
+        const ring = t.ring;
+        if (ring) {
+          ring.requests[slot] = 0;
+          ring.errors[slot] = 0;
+          ring.buckets.fill(0, slot * SLOTS, slot * SLOTS + SLOTS);
+          if (s - t.lastActive >= size) t.ring = undefined;
+        }
+        return;
+      }
+      t.lastActive = s;
+      const ring = (t.ring ??= newRing());
+      ring.requests[slot] = dReq;
+      ring.errors[slot] = dErr;
+      const base = slot * SLOTS;
+      if (dHist > 0) {
+        const prev = (t.hist ??= new Float64Array(SLOTS));
+        for (let i = 0; i < SLOTS; i++) {
+          const cur = h.counts[i] ?? 0;
+          ring.buckets[base + i] = Math.max(0, cur - prev[i]!);
+          prev[i] = cur;
+        }
+      } else {
+        ring.buckets.fill(0, base, base + SLOTS);
+      }
+    };
+    const tracksOfSource = (source: string): Map<string, Track> => {
+      let byName = tracks.get(source);
+      if (!byName) tracks.set(source, (byName = new Map()));
+      return byName;
+    };
     for (const p of opts.proxies()) {
-      let byName = tracks.get(p.id);
-      if (!byName) tracks.set(p.id, (byName = new Map()));
+      const byName = tracksOfSource(p.id);
       for (const c of p.config().clusters.values()) {
         let total = 0;
         let errors = 0;
@@ -91,46 +153,12 @@ export function createClusterStatsSampler(opts: SamplerOptions): ClusterStatsSam
           total += ep.stats.rq_total;
           errors += ep.stats.rq_error;
         }
-        const h = c.stats.upstream_rq_time;
-        const t = byName.get(c.name);
-        if (!t) {
-          byName.set(c.name, { seen: s, since: s + 1, total, errors, histCount: h.count, hist: h.count ? Float64Array.from(h.counts) : undefined, ring: undefined, lastActive: -size });
-          continue;
-        }
-        t.seen = s;
-        // Endpoints leaving the cluster take their counters with them: never count that as negative traffic.
-        const dReq = Math.max(0, total - t.total);
-        const dErr = Math.max(0, errors - t.errors);
-        const dHist = h.count - t.histCount;
-        t.total = total;
-        t.errors = errors;
-        t.histCount = h.count;
-        if (dReq === 0 && dErr === 0 && dHist <= 0) {
-          const ring = t.ring;
-          if (ring) {
-            ring.requests[slot] = 0;
-            ring.errors[slot] = 0;
-            ring.buckets.fill(0, slot * SLOTS, slot * SLOTS + SLOTS);
-            if (s - t.lastActive >= size) t.ring = undefined;
-          }
-          continue;
-        }
-        t.lastActive = s;
-        const ring = (t.ring ??= newRing());
-        ring.requests[slot] = dReq;
-        ring.errors[slot] = dErr;
-        const base = slot * SLOTS;
-        if (dHist > 0) {
-          const prev = (t.hist ??= new Float64Array(SLOTS));
-          for (let i = 0; i < SLOTS; i++) {
-            const cur = h.counts[i] ?? 0;
-            ring.buckets[base + i] = Math.max(0, cur - prev[i]!);
-            prev[i] = cur;
-          }
-        } else {
-          ring.buckets.fill(0, base, base + SLOTS);
-        }
+        observe(byName, c.name, total, errors, c.stats.upstream_rq_time);
       }
+    }
+    for (const { source, readings } of opts.series?.() ?? []) {
+      const byName = tracksOfSource(source);
+      for (const r of readings) observe(byName, r.name, r.requests, r.errors, r.histogram, true);
     }
     for (const [proxy, byName] of tracks) {
       for (const [name, t] of byName) if (t.seen !== s) byName.delete(name);
@@ -207,6 +235,9 @@ export function createClusterStatsSampler(opts: SamplerOptions): ClusterStatsSam
         out.push({ timeMs: times[end % size]!, traffic: aggregate(ts, start, end) });
       }
       return out.reverse();
+    },
+    has(ref) {
+      return tracks.get(ref.proxy)?.has(ref.cluster) ?? false;
     },
     latest(ref) {
       const t = tracks.get(ref.proxy)?.get(ref.cluster);

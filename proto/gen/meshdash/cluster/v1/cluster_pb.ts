@@ -668,8 +668,9 @@ export type ServiceStats = Message<"meshdash.cluster.v1.ServiceStats"> & {
   namespace: string;
 
   /**
-   * "inbound" (served, measured at the service's sidecars), "outbound" (measured at its callers'
-   * proxies) or empty when no proxy has a cluster for it.
+   * "inbound" (served, measured at the service's sidecars: Istio's istio_requests_total and
+   * istio_request_duration_milliseconds with reporter="destination" when the proxies report them, else
+   * their inbound clusters), "outbound" (measured at its callers' proxies) or empty when nothing measures it.
    *
    * @generated from field: string view = 4;
    */

@@ -1,0 +1,85 @@
+// tap-wire's hand-written encoder against toBinary: the same bytes for every shape of event tap emits, and a
+// pre-encoded event that Connect's toBinary turns into those bytes.
+
+import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { ProxyDirection, Scheme, TapEventSchema, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { encodeTapEvent, preEncodedTapEvent } from "./tap-wire";
+
+const envelope = {
+  source: { ip: "10.0.0.1", port: 40123 },
+  sourceMeta: { workload: "productpage-v1-0", namespace: "default" },
+  destination: { ip: "::1", port: 9080 },
+  destinationMeta: { cluster: "outbound|9080||reviews.default.svc.cluster.local", service: "reviews", "1": "integer-like key" },
+  proxyDirection: ProxyDirection.OUTBOUND,
+  routeMeta: { route: "r", virtual_host: "" },
+  routeContext: { proxy: "sidecar~10.0.0.1~productpage-v1-0.default~default.svc.cluster.local", listener: "virtualOutbound", virtualHost: "reviews", route: "r", cluster: "c", endpoint: "10.0.0.9:9080", configVersion: "7" },
+};
+const id = { base: 4_000_000_000, stream: 2n ** 63n + 5n };
+const long = "x".repeat(200);
+const huge = "é".repeat(40_000);
+
+const events: [string, MessageInitShape<typeof TapEventSchema>][] = [
+  ["empty", {}],
+  ["requestInit", { ...envelope, event: { case: "requestInit", value: { id, method: "GET", scheme: Scheme.HTTPS, authority: "reviews:9080", path: "/reviews/0", headers: { headers: [{ name: "accept", value: "*/*" }, { name: "x-ü", value: "ünïcödé ✓ 😀" }, { name: "", value: "" }] } } } }],
+  ["requestInit, no headers", { ...envelope, event: { case: "requestInit", value: { id: { base: 0, stream: 0n }, method: "POST", path: long } } }],
+  ["responseInit", { ...envelope, event: { case: "responseInit", value: { id, sinceRequestInit: { seconds: 0n, nanos: 999_999_999 }, httpStatus: 503, headers: { headers: [] } } } }],
+  ["responseInit, negative duration", { event: { case: "responseInit", value: { sinceRequestInit: { seconds: -3n, nanos: -5 } } } }],
+  [
+    "responseEnd",
+    {
+      ...envelope,
+      event: {
+        case: "responseEnd",
+        value: {
+          id,
+          sinceRequestInit: { seconds: 12n, nanos: 1 },
+          sinceResponseInit: {},
+          responseBytes: 123_456_789_012n,
+          eos: { case: "grpcStatusCode", value: 0 },
+          trailers: { headers: [{ name: "grpc-status", value: "0" }] },
+          responseFlags: "UF,URX",
+          retryAttempts: 2,
+          requestBody: { data: new Uint8Array([0, 1, 2, 255]), truncated: true, totalBytes: 70_000n, redacted: true, contentType: "application/json" },
+          responseBody: { data: new TextEncoder().encode(long), contentType: "" },
+          requestBytes: 70_000n,
+        },
+      },
+    },
+  ],
+  ["responseEnd, reset", { ...envelope, event: { case: "responseEnd", value: { eos: { case: "resetErrorCode", value: 8 }, responseFlags: "DC" } } }],
+  ["drops", { event: { case: "drops", value: { queueDropped: 4n, rateLimited: 0n } } }],
+  ["long fields", { ...envelope, routeContext: { ...envelope.routeContext, proxy: long, cluster: huge }, sourceMeta: { [long]: huge } }],
+];
+
+describe("encodeTapEvent", () => {
+  it.each(events)("writes exactly what toBinary writes: %s", (_name, init) => {
+    const e = create(TapEventSchema, init);
+    expect(Buffer.from(encodeTapEvent(e)).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
+  });
+
+  it("keeps earlier events intact while it fills and replaces slabs", () => {
+    const all: [TapEvent, Uint8Array][] = [];
+    for (let i = 0; i < 2000; i++) {
+      const [, init] = events[i % events.length]!;
+      const e = create(TapEventSchema, init);
+      all.push([e, encodeTapEvent(e)]);
+    }
+    for (const [e, bytes] of all) expect(Buffer.from(bytes).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
+  });
+
+  it("leaves events with unknown fields to toBinary", () => {
+    const e = create(TapEventSchema, { ...envelope, event: { case: "drops", value: { queueDropped: 1n } } });
+    e.routeContext!.$unknown = [{ no: 99, wireType: 0, data: new Uint8Array([1]) }];
+    expect(Buffer.from(encodeTapEvent(e)).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
+  });
+});
+
+describe("preEncodedTapEvent", () => {
+  it.each(events)("serializes with toBinary (as Connect does) to the event's bytes: %s", (_name, init) => {
+    const e = create(TapEventSchema, init);
+    const bytes = toBinary(TapEventSchema, preEncodedTapEvent(e));
+    expect(Buffer.from(bytes).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
+    expect(fromBinary(TapEventSchema, bytes)).toEqual(e);
+  });
+});
