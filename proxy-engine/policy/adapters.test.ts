@@ -94,4 +94,13 @@ describe("JSON access log adapter", () => {
     expect(JSON.parse(lines[1]!).quota).toBe("default/q");
     expect(lines.join("")).not.toContain("s3cret");
   });
+
+  it("escapes what needs escaping and stays one line", () => {
+    const lines: string[] = [];
+    const r = record(200, 1);
+    r.attributes.request.path = '/a"b\\c\n\u0001 ☃ 𝄞';
+    createJsonAccessLog({ write: (l) => lines.push(l) }).report([r]);
+    expect(lines[0]!.slice(0, -1)).not.toContain("\n");
+    expect(JSON.parse(lines[0]!).path).toBe(r.attributes.request.path);
+  });
 });

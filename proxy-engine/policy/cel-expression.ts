@@ -3,6 +3,7 @@
 
 import { celEnv, parse, plan } from "@bufbuild/cel";
 import { ConfigError } from "../config/config-error";
+import { ERR, fastCompile, SLOW } from "./fast-cel";
 
 /** Longer expressions are refused: the control plane should never push a program this size. */
 export const MAX_EXPRESSION_BYTES = 4096;
@@ -26,11 +27,22 @@ interface ParseFailure {
 
 type Program = (bindings: object) => unknown;
 
+/** The fast path where it applies, with the full CEL program behind it. */
+function programOf(parsed: ReturnType<typeof parse>): Program {
+  const planned = plan(env, parsed);
+  const slow: Program = (b) => planned(b as never);
+  const fast = fastCompile(parsed.expr);
+  if (!fast) return slow;
+  return (b) => {
+    const v = fast(b);
+    return v === SLOW ? slow(b) : v === ERR ? undefined : v;
+  };
+}
+
 function tryCompile(src: string): { program: Program } | ParseFailure {
   if (Buffer.byteLength(src) > MAX_EXPRESSION_BYTES) return { message: `expression is longer than ${MAX_EXPRESSION_BYTES} bytes`, line: 1, column: 1 };
   try {
-    const planned = plan(env, parse(src));
-    return { program: (b) => planned(b as never) };
+    return { program: programOf(parse(src)) };
   } catch (e) {
     const err = e as { rawMessage?: string; message?: string; location?: { start?: { line?: number; column?: number } } };
     const start = err.location?.start;
