@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: "/clusters", label: "Clusters", hint: "Health and endpoints" },
   { href: "/proxies", label: "Proxies", hint: "xDS sync status" },
   { href: "/config", label: "Config", hint: "Rules, services, push" },
+  { href: "/policy", label: "Policy", hint: "Checks, quotas, denials" },
   { href: "/history", label: "History", hint: "Revisions and rollback" },
 ];
 

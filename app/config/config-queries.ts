@@ -45,9 +45,9 @@ export function useServices() {
 }
 
 /** Query roots a config write makes stale: config reads here, and what other pages derive from the rules. */
-const AFFECTED_BY_WRITES = [configKeys.all, ["mesh"], ["routes"], ["clusters"], ["overview"]] as const;
+const AFFECTED_BY_WRITES = [configKeys.all, ["mesh"], ["routes"], ["clusters"], ["overview"], ["policy"]] as const;
 
-/** After a write: every config read (rules, revisions, diffs, dry runs), proxy status, routes and clusters refetch. */
+/** After a write: every config read (rules, revisions, diffs, dry runs), proxy status, routes, clusters and policy status refetch. */
 export function invalidateAfterWrite(qc: QueryClient): Promise<void> {
   return Promise.all(AFFECTED_BY_WRITES.map((queryKey) => qc.invalidateQueries({ queryKey }))).then(() => undefined);
 }

@@ -1,4 +1,4 @@
-// The rule editor: form or YAML view of one VirtualService or DestinationRule, live problems (client schema
+// The rule editor: form or YAML view of one rule (VirtualService, DestinationRule, CheckRule, Quota), live problems (client schema
 // and server dry run), the diff against the running config, Push, and convergence after a push.
 "use client";
 
@@ -6,17 +6,33 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { ConfirmDialog } from "../components/confirm-dialog";
 import { ChangePreview } from "./change-preview";
+import { CheckRuleFields } from "./check-rule-fields";
 import { useRules, useServices } from "./config-queries";
 import { ConvergenceView } from "./convergence-view";
 import { DestinationRuleFields } from "./destination-rule-fields";
+import type { EditorForm } from "./editor-form";
 import { ProblemsContext } from "./form-controls";
 import { ProblemSummary } from "./problem-summary";
+import { QuotaFields } from "./quota-fields";
 import { ConflictBanner, PushPanel, TheirChangeNotice } from "./push-panel";
-import { ruleLabel, type RuleRef } from "./rule-ref";
+import { isPolicyKind, ruleLabel, type RuleRef } from "./rule-ref";
 import type { RuleOptions } from "./rule-options";
 import { useRuleEditor, type EditorTarget } from "./use-rule-editor";
 import { VirtualServiceFields } from "./virtual-service-fields";
 import { YamlEditor } from "./yaml-editor";
+
+function FormFields({ form, isNew, options, setForm }: { form: EditorForm; isNew: boolean; options: RuleOptions; setForm(f: EditorForm): void }) {
+  switch (form.kind) {
+    case "VirtualService":
+      return <VirtualServiceFields value={form.value} isNew={isNew} options={options} onChange={(value) => setForm({ kind: "VirtualService", value })} />;
+    case "DestinationRule":
+      return <DestinationRuleFields value={form.value} isNew={isNew} options={options} onChange={(value) => setForm({ kind: "DestinationRule", value })} />;
+    case "CheckRule":
+      return <CheckRuleFields value={form.value} isNew={isNew} onChange={(value) => setForm({ kind: "CheckRule", value })} />;
+    case "Quota":
+      return <QuotaFields value={form.value} isNew={isNew} onChange={(value) => setForm({ kind: "Quota", value })} />;
+  }
+}
 
 export function RuleEditor({ target, onCreated }: { target: EditorTarget; onCreated?(ref: RuleRef): void }) {
   const ed = useRuleEditor(target, onCreated);
@@ -89,11 +105,7 @@ export function RuleEditor({ target, onCreated }: { target: EditorTarget; onCrea
       <TheirChangeNotice ed={ed} />
       <ProblemsContext.Provider value={ed.placed.atField}>
         {ed.mode === "form" ? (
-          ed.form.kind === "VirtualService" ? (
-            <VirtualServiceFields value={ed.form.value} isNew={isNew} options={options} onChange={(value) => ed.setForm({ kind: "VirtualService", value })} />
-          ) : (
-            <DestinationRuleFields value={ed.form.value} isNew={isNew} options={options} onChange={(value) => ed.setForm({ kind: "DestinationRule", value })} />
-          )
+          <FormFields form={ed.form} isNew={isNew} options={options} setForm={ed.setForm} />
         ) : (
           <YamlEditor value={ed.yamlText} onChange={ed.setYamlText} marks={marks} />
         )}
@@ -111,7 +123,7 @@ export function RuleEditor({ target, onCreated }: { target: EditorTarget; onCrea
         onConfirm={async () => {
           const ok = await ed.remove();
           setConfirmDelete(false);
-          if (ok) router.push("/config");
+          if (ok) router.push(isPolicyKind(target.kind) ? "/policy" : "/config");
         }}
       >
         <p>Deleting is a new revision; proxies stop using the rule within moments. You can roll it back from History.</p>

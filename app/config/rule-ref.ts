@@ -1,7 +1,14 @@
 // Which rule an editor or link is about: kind, namespace and name, with the /config/edit URL for it.
 
-export const RULE_KINDS = ["VirtualService", "DestinationRule"] as const;
+export const RULE_KINDS = ["VirtualService", "DestinationRule", "CheckRule", "Quota"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
+/** The policy.meshdash.io kinds (Mixer's Check and memquota); the others are Istio's routing kinds. */
+export const POLICY_KINDS = ["CheckRule", "Quota"] as const;
+export type PolicyKind = (typeof POLICY_KINDS)[number];
+
+export function isPolicyKind(s: string | null | undefined): s is PolicyKind {
+  return (POLICY_KINDS as readonly string[]).includes(s ?? "");
+}
 
 export interface RuleRef {
   kind: RuleKind;

@@ -6,6 +6,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { ClusterService } from "../../proto/gen/meshdash/cluster/v1/cluster_pb";
 import { ConfigService } from "../../proto/gen/meshdash/config/v1/config_pb";
 import { MeshService } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { PolicyService } from "../../proto/gen/meshdash/policy/v1/policy_pb";
 import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
 import { RouteService } from "../../proto/gen/meshdash/route/v1/route_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
@@ -39,4 +40,8 @@ export function clusterClient(): Client<typeof ClusterService> {
 
 export function routeClient(): Client<typeof RouteService> {
   return createClient(RouteService, getTransport());
+}
+
+export function policyClient(): Client<typeof PolicyService> {
+  return createClient(PolicyService, getTransport());
 }

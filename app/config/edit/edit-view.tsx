@@ -2,14 +2,15 @@
 // without remounting the editor (so the convergence view stays).
 "use client";
 
+import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useRef, useState } from "react";
 import { RuleEditor } from "../rule-editor";
-import { editHref, refFromParams } from "../rule-ref";
+import { editHref, isPolicyKind, refFromParams } from "../rule-ref";
 
 const keyOf = (t: { kind: string; namespace?: string; name?: string }) => `${t.kind}/${t.namespace ?? ""}/${t.name ?? ""}`;
 
-export function EditView({ part }: { part: "title" | "editor" }) {
+export function EditView({ part }: { part: "crumbs" | "title" | "editor" }) {
   const params = useSearchParams();
   const router = useRouter();
   const target = refFromParams(new URLSearchParams(params.toString()));
@@ -18,6 +19,7 @@ export function EditView({ part }: { part: "title" | "editor" }) {
   const mountKey = adopted.current.get(urlKey) ?? urlKey;
   const [title, setTitle] = useState<string>();
 
+  if (part === "crumbs") return isPolicyKind(target?.kind) ? <Link href="/policy">Policy</Link> : <Link href="/config">Config</Link>;
   if (part === "title") {
     if (!target) return <h1>Rule</h1>;
     return <h1>{target.name ? `${target.kind} ${target.namespace}/${target.name}` : (title ?? `New ${target.kind}`)}</h1>;
@@ -26,7 +28,7 @@ export function EditView({ part }: { part: "title" | "editor" }) {
     return (
       <div className="empty-state">
         <h3>Which rule?</h3>
-        <p className="muted">The link needs kind=VirtualService or kind=DestinationRule (and a namespace and name to edit an existing rule).</p>
+        <p className="muted">The link needs kind=VirtualService, DestinationRule, CheckRule or Quota (and a namespace and name to edit an existing rule).</p>
       </div>
     );
   return (

@@ -9,7 +9,10 @@ export default function EditRulePage() {
     <>
       <header className="page-header">
         <p className="muted cfg-crumbs">
-          <Link href="/config">Config</Link> /
+          <Suspense fallback={<Link href="/config">Config</Link>}>
+            <EditView part="crumbs" />
+          </Suspense>{" "}
+          /
         </p>
         <Suspense fallback={<h1>Rule</h1>}>
           <EditView part="title" />
