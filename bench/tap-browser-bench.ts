@@ -3,9 +3,11 @@
 // 30 s. It reads long tasks (PerformanceObserver), the JS heap (CDP Performance.getMetrics) and the rows
 // held and drawn, and prints them next to the same page idle for 10 s (the baseline, same run).
 // Targets: no long task over 100 ms, heap under 200 MB, a bounded number of rows.
-// Env: SOAK_SECONDS (default 30), SOAK_EVENTS_PER_S (default 2000), CHROMIUM_PATH.
+// Env: SOAK_SECONDS (default 30), SOAK_EVENTS_PER_S (default 2000), CHROMIUM_PATH; SOAK_PROFILE=file.cpuprofile
+// records the page's main thread during the soak (open it in Chrome DevTools) and prints the top functions.
 
 import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,10 +37,15 @@ interface Window {
 /** Installs the long-task recorder; returns a reader that drains what it saw. */
 async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
   await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[] };
+    const w = window as unknown as { __longTasks: number[]; __longTaskLog: string[] };
     w.__longTasks = [];
+    w.__longTaskLog = [];
+    const t0 = performance.now();
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      for (const e of list.getEntries()) {
+        w.__longTasks.push(e.duration);
+        w.__longTaskLog.push(`${((e.startTime - t0) / 1000).toFixed(1)}s:${Math.round(e.duration)}ms`);
+      }
     }).observe({ type: "longtask" });
   });
   return () =>
@@ -110,6 +117,8 @@ async function measure(name: string, page: Page, cdp: CDPSession, seconds: numbe
     w.rowsDrawnMax = Math.max(w.rowsDrawnMax, await page.getByTestId("tap-row").count());
     w.longTasks.push(...(await drain()));
   }
+  const log = await page.evaluate(() => (window as unknown as { __longTaskLog: string[] }).__longTaskLog.join(" "));
+  if (log) console.log(`${name}: long tasks (seconds into the window: duration) ${log}`);
   if (gen) {
     const { sent, failed } = await gen.stop();
     console.log(`${name}: sent ${sent} requests (${(sent / seconds).toFixed(0)}/s), ${failed} failed`);
@@ -119,6 +128,26 @@ async function measure(name: string, page: Page, cdp: CDPSession, seconds: numbe
   w.events = (await statusCounts(page)).events - before.events;
   w.heapEndMb = await heapMb(cdp);
   return w;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Writes the CPU profile and prints the functions with the most self time. */
+async function saveProfile(cdp: CDPSession, file: string): Promise<void> {
+  const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  await writeFile(file, JSON.stringify(profile));
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const f = byNode.get(id)!.callFrame;
+    const name = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log(`CPU profile written to ${file}; most self time:`);
+  console.table([...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([fn, ms]) => ({ function: fn, "self ms": Math.round(ms) })));
 }
 
 async function main(): Promise<void> {
@@ -137,7 +166,13 @@ async function main(): Promise<void> {
     await page.getByText("Waiting for matching requests").waitFor({ timeout: 30_000 });
 
     const idle = await measure("idle page (baseline)", page, cdp, 10);
+    const profile = process.env.SOAK_PROFILE;
+    if (profile) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.start");
+    }
     const soak = await measure(`${EVENTS_PER_S} events/s`, page, cdp, SOAK_S, new URL(server.ingressUrl));
+    if (profile) await saveProfile(cdp, profile);
     await page.close();
 
     const rows = [idle, soak].map((w) => ({

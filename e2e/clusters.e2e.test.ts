@@ -133,6 +133,17 @@ describe("Overview", () => {
     await page.close();
   });
 
+  it("serves the control plane's pilot_* metrics and the proxies' Istio standard metrics at /metrics", async () => {
+    const text = await waitUntil("the demo traffic in istio_requests_total", async () => {
+      const t = await (await fetch(`${server.dashboardUrl}/metrics`)).text();
+      return /istio_requests_total\{reporter="destination"[^}]*destination_service="productpage\.default\.svc\.cluster\.local"/.test(t) && t;
+    });
+    expect(text).toMatch(/^# (HELP|TYPE) pilot_/m);
+    expect(text).toMatch(/# TYPE istio_requests_total counter/);
+    expect(text).toMatch(/istio_request_duration_milliseconds_bucket\{reporter="source",[^}]*le="\+Inf"\} \d+/);
+    expect(text).toMatch(/istio_requests_total\{reporter="destination",source_workload="istio-ingressgateway"/);
+  });
+
   it("paints its largest content within a second (LCP)", async () => {
     const page = await newPage();
     const t0 = Date.now();

@@ -15,6 +15,11 @@ export type TapStatus =
   | { kind: "error"; message: string };
 
 const RENDER_INTERVAL_MS = 250;
+/** A burst of events (one network read can hold hundreds) is folded in slices of about this long. */
+const SLICE_MS = 8;
+
+/** Gives the browser a turn (input, paint) between slices: a macrotask, unlike awaiting a promise. */
+const yieldToBrowser = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function useTap(capacity = 5000) {
   const store = useRef(createTapRows(capacity));
@@ -62,7 +67,12 @@ export function useTap(capacity = 5000) {
     setStatus({ kind: "streaming", since: Date.now() });
     void (async () => {
       try {
+        let sliceStart = performance.now();
         for await (const e of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
+          if (performance.now() - sliceStart > SLICE_MS) {
+            await yieldToBrowser();
+            sliceStart = performance.now();
+          }
           applyTapEvent(store.current, e, Date.now());
           events.current++;
           dirty.current = true;
