@@ -1,6 +1,7 @@
 // `npm run bench:tap`: what tap costs the proxy, in one run on loopback. Rows: no tap; a tap that came and
 // went (the registry is empty again); a tap active but matching nothing; a tap matching every request at
-// the default max_rps (100/s, headers extracted, events drained and encoded as the RPC stream would); and,
+// the default max_rps (100/s, headers extracted, events drained and encoded as the RPC stream does for a
+// binary client: tap-wire's pre-encoding, then Connect's toBinary); and,
 // for reference, the same with no rate limit. Each row is a fresh proxy process (this file, run with
 // TAP_BENCH_ROLE=proxy) in front of bench/upstream-process.ts; load comes from wrk when installed, else
 // autocannon. CPU µs per request in the proxy process is the steadier figure on a shared machine.

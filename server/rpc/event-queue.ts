@@ -11,6 +11,8 @@ export interface EventQueue<T> extends AsyncIterable<T> {
   readonly size: number;
 }
 
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
 export function createEventQueue<T>(capacity: number): EventQueue<T> {
   let items: T[] = [];
   let head = 0;
@@ -47,8 +49,12 @@ export function createEventQueue<T>(capacity: number): EventQueue<T> {
     get size() {
       return items.length - head;
     },
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
+    // A hand-written iterator rather than an async generator: one resolved promise per item when items are
+    // waiting (the usual case under load), without a generator's extra awaits per yield.
+    [Symbol.asyncIterator]() {
+      let finished = false;
+      const take = (): IteratorResult<T> | undefined => {
+        if (finished) return DONE;
         if (head < items.length) {
           const item = items[head]!;
           items[head++] = undefined as T;
@@ -57,12 +63,33 @@ export function createEventQueue<T>(capacity: number): EventQueue<T> {
             items = items.slice(head);
             head = 0;
           }
-          yield item;
-          continue;
+          return { value: item, done: false };
         }
-        if (closed) return;
-        await new Promise<void>((resolve) => (wake = resolve));
-      }
+        if (closed) return DONE;
+        return undefined;
+      };
+      const iterator: AsyncIterableIterator<T> = {
+        next() {
+          const r = take();
+          if (r !== undefined) return Promise.resolve(r);
+          return new Promise<IteratorResult<T>>((resolve) => {
+            const retry = () => {
+              const r = take();
+              if (r !== undefined) resolve(r);
+              else wake = retry;
+            };
+            wake = retry;
+          });
+        },
+        return() {
+          finished = true;
+          return Promise.resolve(DONE);
+        },
+        [Symbol.asyncIterator]() {
+          return iterator;
+        },
+      };
+      return iterator;
     },
   };
 }

@@ -78,6 +78,26 @@ describe("TapService", () => {
     expect(resp.event.case === "responseInit" && resp.event.value.httpStatus).toBe(200);
   });
 
+  it("gives binary clients (the browser's transport), which get events pre-encoded, the same events as JSON ones", async () => {
+    const prefix = `/details/binary-${Date.now()}`;
+    const observe = async (useBinaryFormat: boolean) => {
+      const client = createClient(TapService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat }));
+      const events: TapEvent[] = [];
+      const headers = { extract: { case: "http" as const, value: { extract: { case: "headers" as const, value: {} } } } };
+      for await (const e of client.observe({ limit: 1, match: pathPrefix(prefix), extract: headers })) events.push(e);
+      return events;
+    };
+    const [json, binary] = [observe(false), observe(true)];
+    const gateway = server.runtime.proxies[0]!;
+    while (gateway.taps.active.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await fetch(`${server.ingressUrl}${prefix}/0`).then((r) => r.text());
+    const [a, b] = await Promise.all([json, binary]);
+    expect(a.map((e) => e.event.case)).toEqual(["requestInit", "responseInit", "responseEnd"]);
+    const init = a[0]!;
+    expect(init.event.case === "requestInit" && init.event.value.headers?.headers.length).toBeGreaterThan(0);
+    expect(b).toEqual(a);
+  });
+
   it("frees the tap as soon as the client goes away", async () => {
     const client = createClient(TapService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" }));
     const abort = new AbortController();

@@ -58,7 +58,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
       // Binary clients get each event pre-encoded by tap-wire.ts, which serializes it ~30 times faster
       // than toBinary's reflection; JSON clients get the message itself.
-      const binary = BINARY_CONTENT_TYPE.test(ctx.requestHeader.get("content-type") ?? "");
+      // (Called directly, as some tests do, with no request headers: the events as they are.)
+      const requestHeader = ctx.requestHeader as Headers | undefined;
+      const binary = BINARY_CONTENT_TYPE.test(requestHeader?.get("content-type") ?? "");
       const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY);
       let reported = { queue: 0, rate: 0 };
       const reportDrops = (final: boolean) => {
@@ -87,8 +89,11 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
         onComplete: finish,
       });
       const unregister = targets.map((p) => p.taps.register(tap));
+      // A subscriber that leaves frees its tap at once: the generator may be parked at a `yield` whose write
+      // to the dead connection never completes, so its `finally` cannot be what unregisters the tap.
       const leave = () => {
         tap.close();
+        for (const u of unregister) u();
         queue.close();
       };
       ctx.signal.addEventListener("abort", leave);

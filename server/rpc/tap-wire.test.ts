@@ -3,7 +3,7 @@
 
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { ProxyDirection, Scheme, TapEventSchema, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ProxyDirection, RouteContextSchema, Scheme, TapEventSchema, TcpAddressSchema, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { encodeTapEvent, preEncodedTapEvent } from "./tap-wire";
 
 const envelope = {
@@ -64,6 +64,33 @@ describe("encodeTapEvent", () => {
       const [, init] = events[i % events.length]!;
       const e = create(TapEventSchema, init);
       all.push([e, encodeTapEvent(e)]);
+    }
+    for (const [e, bytes] of all) expect(Buffer.from(bytes).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
+  });
+
+  it("reuses a stream's envelope bytes only for events that share its objects, across slabs and port collisions", () => {
+    const all: [TapEvent, Uint8Array][] = [];
+    const streams = Array.from({ length: 40 }, (_, i) => ({
+      source: create(TcpAddressSchema, { ip: "10.0.0.1", port: 1000 + (i % 4) * 128 }), // all in one slot
+      sourceMeta: { n: String(i) },
+      destination: create(TcpAddressSchema, { ip: "10.0.0.2", port: 80 }),
+      destinationMeta: envelope.destinationMeta,
+      proxyDirection: i % 3,
+      routeMeta: i % 2 ? envelope.routeMeta : {},
+      routeContext: create(RouteContextSchema, { ...envelope.routeContext, route: `r${i}`, endpoint: huge.slice(0, i * 100) }),
+    }));
+    for (let round = 0; round < 30; round++) {
+      for (const [i, s] of streams.entries()) {
+        for (let k = 0; k < 3; k++) {
+          const e = create(TapEventSchema, { ...s, event: { case: "responseInit", value: { httpStatus: 200 + round + i + k } } });
+          all.push([e, encodeTapEvent(e)]);
+        }
+        if (round % 7 === 0) {
+          // The same stream with another route context (a retry answered from elsewhere).
+          const other = create(TapEventSchema, { ...s, routeContext: { ...s.routeContext, endpoint: "9.9.9.9:1" } });
+          all.push([other, encodeTapEvent(other)]);
+        }
+      }
     }
     for (const [e, bytes] of all) expect(Buffer.from(bytes).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
   });

@@ -8,10 +8,15 @@ import type { Duration } from "@bufbuild/protobuf/wkt";
 import {
   TapEventSchema,
   type Body,
+  type Header,
   type Headers,
   type RouteContext,
   type StreamId,
   type TapEvent,
+  type TapEvent_Drops,
+  type TapEvent_RequestInit,
+  type TapEvent_ResponseEnd,
+  type TapEvent_ResponseInit,
   type TcpAddress,
 } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 
@@ -20,19 +25,22 @@ const tag = (no: number, wireType: number) => (no << 3) | wireType;
 
 /**
  * Events are encoded straight into a shared slab and handed out as views of it, as Node's Buffer pool
- * does: no copy per event. A slab is dropped once full (the views keep it alive until they are gone).
+ * does: no copy per event. Bytes once written are never overwritten; a slab is dropped once full (the
+ * views keep it alive until they are gone).
  */
-const SLAB_BYTES = 64 * 1024;
+const SLAB_BYTES = 128 * 1024;
 let buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 /** Where the event being encoded starts in `buf`. */
 let begin = 0;
 
-/** Thrown when the slab is full mid-event: the event is encoded again into a new slab. */
-class SlabFull extends Error {}
+/** Thrown when the slab is full mid-event, which is then encoded again into a new slab (no stack to capture). */
+const SLAB_FULL = Object.freeze({ reason: "tap-wire slab full" });
+/** Thrown when a message carries unknown fields: toBinary encodes that event instead. */
+const UNENCODABLE = Object.freeze({ reason: "tap-wire unknown fields" });
 
 function ensure(n: number): void {
-  if (pos + n > buf.length) throw new SlabFull();
+  if (pos + n > buf.length) throw SLAB_FULL;
 }
 
 /** A non-negative integer below 2^53 (uint32, uint64 as a number, lengths, tags). */
@@ -154,8 +162,9 @@ function bytesField(t: number, v: Uint8Array): void {
 }
 
 /** Field numbers under 16 fit the tag in one byte, which is all this file needs. */
-function message<T>(t: number, m: T | undefined, body: (m: T) => void): void {
+function message<T extends { $unknown?: unknown[] }>(t: number, m: T | undefined, body: (m: T) => void): void {
   if (m === undefined) return;
+  if (m.$unknown?.length) throw UNENCODABLE;
   ensure(1);
   buf[pos++] = t;
   const start = open();
@@ -203,14 +212,13 @@ const duration = (d: Duration) => {
   }
 };
 
+const header = (x: Header) => {
+  str(tag(1, LEN), x.name);
+  str(tag(2, LEN), x.value);
+};
+
 const headers = (h: Headers) => {
-  for (const x of h.headers) {
-    if (x.$unknown?.length) throw new Unencodable();
-    message(tag(1, LEN), x, (x) => {
-      str(tag(1, LEN), x.name);
-      str(tag(2, LEN), x.value);
-    });
-  }
+  for (const x of h.headers) message(tag(1, LEN), x, header);
 };
 
 const body = (b: Body) => {
@@ -221,10 +229,46 @@ const body = (b: Body) => {
   str(tag(5, LEN), b.contentType);
 };
 
-/** Something this encoder does not write (unknown fields): toBinary does it instead. */
-class Unencodable extends Error {}
+/**
+ * Fields 1 to 7 of the events of recent streams, by source port. A stream's three events share these
+ * objects (by reference: emitted events are never modified), so the second and third copy the bytes the
+ * first wrote. Direct-mapped: a collision only costs encoding them again. Entries point into the current
+ * slab and are dropped with it.
+ */
+interface EnvelopeBytes {
+  source: TcpAddress | undefined;
+  sourceMeta: object;
+  destination: TcpAddress | undefined;
+  destinationMeta: object;
+  proxyDirection: number;
+  routeMeta: object;
+  routeContext: RouteContext | undefined;
+  start: number;
+  end: number;
+}
+const ENVELOPE_SLOTS = 128;
+let envelopes: (EnvelopeBytes | undefined)[] = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
 
-function writeEvent(e: TapEvent): void {
+function writeEnvelope(e: TapEvent): void {
+  const slot = (e.source?.port ?? 0) & (ENVELOPE_SLOTS - 1);
+  const c = envelopes[slot];
+  if (
+    c !== undefined &&
+    c.source === e.source &&
+    c.routeContext === e.routeContext &&
+    c.sourceMeta === e.sourceMeta &&
+    c.destination === e.destination &&
+    c.destinationMeta === e.destinationMeta &&
+    c.proxyDirection === e.proxyDirection &&
+    c.routeMeta === e.routeMeta
+  ) {
+    const n = c.end - c.start;
+    ensure(n);
+    buf.copyWithin(pos, c.start, c.end);
+    pos += n;
+    return;
+  }
+  const start = pos;
   message(tag(1, LEN), e.source, tcpAddress);
   map(tag(2, LEN), e.sourceMeta);
   message(tag(3, LEN), e.destination, tcpAddress);
@@ -232,45 +276,68 @@ function writeEvent(e: TapEvent): void {
   if (e.proxyDirection !== 0) int32Field(tag(5, 0), e.proxyDirection);
   map(tag(6, LEN), e.routeMeta);
   message(tag(7, LEN), e.routeContext, routeContext);
+  envelopes[slot] = {
+    source: e.source,
+    sourceMeta: e.sourceMeta,
+    destination: e.destination,
+    destinationMeta: e.destinationMeta,
+    proxyDirection: e.proxyDirection,
+    routeMeta: e.routeMeta,
+    routeContext: e.routeContext,
+    start,
+    end: pos,
+  };
+}
+
+const requestInit = (v: TapEvent_RequestInit) => {
+  message(tag(1, LEN), v.id, streamId);
+  str(tag(2, LEN), v.method);
+  if (v.scheme !== 0) int32Field(tag(3, 0), v.scheme);
+  str(tag(4, LEN), v.authority);
+  str(tag(5, LEN), v.path);
+  message(tag(6, LEN), v.headers, headers);
+};
+
+const responseInit = (v: TapEvent_ResponseInit) => {
+  message(tag(1, LEN), v.id, streamId);
+  message(tag(2, LEN), v.sinceRequestInit, duration);
+  uint(tag(3, 0), v.httpStatus);
+  message(tag(4, LEN), v.headers, headers);
+};
+
+const responseEnd = (v: TapEvent_ResponseEnd) => {
+  message(tag(1, LEN), v.id, streamId);
+  message(tag(2, LEN), v.sinceRequestInit, duration);
+  message(tag(3, LEN), v.sinceResponseInit, duration);
+  uint64(tag(4, 0), v.responseBytes);
+  // A oneof member is written when set, zero or not.
+  if (v.eos.case === "grpcStatusCode") varintField(tag(5, 0), v.eos.value);
+  else if (v.eos.case === "resetErrorCode") varintField(tag(6, 0), v.eos.value);
+  message(tag(7, LEN), v.trailers, headers);
+  str(tag(8, LEN), v.responseFlags);
+  uint(tag(9, 0), v.retryAttempts);
+  message(tag(10, LEN), v.requestBody, body);
+  message(tag(11, LEN), v.responseBody, body);
+  uint64(tag(12, 0), v.requestBytes);
+};
+
+const drops = (v: TapEvent_Drops) => {
+  uint64(tag(1, 0), v.queueDropped);
+  uint64(tag(2, 0), v.rateLimited);
+};
+
+function writeEvent(e: TapEvent): void {
+  writeEnvelope(e);
   const ev = e.event;
   switch (ev.case) {
     case "requestInit":
-      return message(tag(10, LEN), ev.value, (v) => {
-        message(tag(1, LEN), v.id, streamId);
-        str(tag(2, LEN), v.method);
-        if (v.scheme !== 0) int32Field(tag(3, 0), v.scheme);
-        str(tag(4, LEN), v.authority);
-        str(tag(5, LEN), v.path);
-        message(tag(6, LEN), v.headers, headers);
-      });
+      return message(tag(10, LEN), ev.value, requestInit);
     case "responseInit":
-      return message(tag(11, LEN), ev.value, (v) => {
-        message(tag(1, LEN), v.id, streamId);
-        message(tag(2, LEN), v.sinceRequestInit, duration);
-        uint(tag(3, 0), v.httpStatus);
-        message(tag(4, LEN), v.headers, headers);
-      });
+      return message(tag(11, LEN), ev.value, responseInit);
     case "responseEnd":
-      return message(tag(12, LEN), ev.value, (v) => {
-        message(tag(1, LEN), v.id, streamId);
-        message(tag(2, LEN), v.sinceRequestInit, duration);
-        message(tag(3, LEN), v.sinceResponseInit, duration);
-        uint64(tag(4, 0), v.responseBytes);
-        // A oneof member is written when set, zero or not.
-        if (v.eos.case === "grpcStatusCode") varintField(tag(5, 0), v.eos.value);
-        else if (v.eos.case === "resetErrorCode") varintField(tag(6, 0), v.eos.value);
-        message(tag(7, LEN), v.trailers, headers);
-        str(tag(8, LEN), v.responseFlags);
-        uint(tag(9, 0), v.retryAttempts);
-        message(tag(10, LEN), v.requestBody, body);
-        message(tag(11, LEN), v.responseBody, body);
-        uint64(tag(12, 0), v.requestBytes);
-      });
+      return message(tag(12, LEN), ev.value, responseEnd);
     case "drops":
-      return message(tag(13, LEN), ev.value, (v) => {
-        uint64(tag(1, 0), v.queueDropped);
-        uint64(tag(2, 0), v.rateLimited);
-      });
+      return message(tag(13, LEN), ev.value, drops);
   }
 }
 
@@ -287,22 +354,6 @@ function int32Field(t: number, v: number): void {
   int32(v);
 }
 
-/** Any unknown fields, anywhere in the tree, that this encoder would have to carry. */
-function hasUnknown(e: TapEvent): boolean {
-  if (e.$unknown?.length || e.source?.$unknown?.length || e.destination?.$unknown?.length || e.routeContext?.$unknown?.length) return true;
-  const v = e.event.value;
-  if (!v) return false;
-  if (v.$unknown?.length) return true;
-  if ("id" in v && v.id?.$unknown?.length) return true;
-  if ("sinceRequestInit" in v && v.sinceRequestInit?.$unknown?.length) return true;
-  if ("sinceResponseInit" in v && v.sinceResponseInit?.$unknown?.length) return true;
-  if ("headers" in v && v.headers?.$unknown?.length) return true;
-  if ("trailers" in v && v.trailers?.$unknown?.length) return true;
-  if ("requestBody" in v && v.requestBody?.$unknown?.length) return true;
-  if ("responseBody" in v && v.responseBody?.$unknown?.length) return true;
-  return false;
-}
-
 /** Encodes into the slab; the bytes are buf[begin, pos). */
 function writeToSlab(e: TapEvent): void {
   for (;;) {
@@ -311,25 +362,31 @@ function writeToSlab(e: TapEvent): void {
       writeEvent(e);
       return;
     } catch (err) {
-      if (!(err instanceof SlabFull)) throw err;
+      if (err !== SLAB_FULL) throw err;
       // Not enough room left: a new slab, twice as big if the event did not fit even in a whole one.
       buf = Buffer.allocUnsafeSlow(begin === 0 ? buf.length * 2 : SLAB_BYTES);
       pos = 0;
+      envelopes = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
     }
+  }
+}
+
+/** Encodes into the slab; false when toBinary has to do it (unknown fields). */
+function encode(e: TapEvent): boolean {
+  if (e.$unknown?.length) return false;
+  try {
+    writeToSlab(e);
+    return true;
+  } catch (err) {
+    // (What it wrote stays: a cached envelope may point into it.)
+    if (err === UNENCODABLE) return false;
+    throw err;
   }
 }
 
 /** The event's protobuf encoding: exactly toBinary(TapEventSchema, e). */
 export function encodeTapEvent(e: TapEvent): Uint8Array {
-  if (hasUnknown(e)) return toBinary(TapEventSchema, e);
-  try {
-    writeToSlab(e);
-  } catch (err) {
-    if (!(err instanceof Unencodable)) throw err;
-    pos = begin;
-    return toBinary(TapEventSchema, e);
-  }
-  return buf.subarray(begin, pos);
+  return encode(e) ? buf.subarray(begin, pos) : toBinary(TapEventSchema, e);
 }
 
 const NO_META: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
@@ -341,19 +398,11 @@ const NO_EVENT: TapEvent["event"] = Object.freeze({ case: undefined });
  * descriptors. Binary codecs only: a JSON codec writes no unknown fields, so JSON clients get the event.
  */
 export function preEncodedTapEvent(e: TapEvent): TapEvent {
-  const bytes = encodeTapEvent(e);
-  if (bytes.length === 0) return e;
+  if (!encode(e) || pos === begin) return e;
   // toBinary writes each unknown field as tag + data, so the first field's tag is split off as `no` and
   // `wireType`; the data holds the rest of the bytes (that field's value and every later field) verbatim.
-  let t = 0;
-  let shift = 0;
-  let i = 0;
-  for (;;) {
-    const b = bytes[i++]!;
-    t |= (b & 127) << shift;
-    if (b < 128) break;
-    shift += 7;
-  }
+  // Every tag this file writes is one byte.
+  const t = buf[begin]!;
   return {
     $typeName: "meshdash.tap.v1.TapEvent",
     sourceMeta: NO_META,
@@ -361,6 +410,6 @@ export function preEncodedTapEvent(e: TapEvent): TapEvent {
     proxyDirection: 0,
     routeMeta: NO_META,
     event: NO_EVENT,
-    $unknown: [{ no: t >>> 3, wireType: t & 7, data: bytes.subarray(i) }],
+    $unknown: [{ no: t >>> 3, wireType: t & 7, data: buf.subarray(begin + 1, pos) }],
   };
 }
