@@ -82,8 +82,12 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
     }
     let route = NO_LABELS;
     if (s.route) {
-      route = routeMeta.get(s.route) ?? { route: s.route.name, virtual_host: s.route.virtualHost };
-      routeMeta.set(s.route, route);
+      let m = routeMeta.get(s.route);
+      if (!m) {
+        m = { route: s.route.name, virtual_host: s.route.virtualHost };
+        routeMeta.set(s.route, m);
+      }
+      route = m;
     } else if (s.virtualHost) route = { virtual_host: s.virtualHost.name };
     const decision = s.cluster ? { virtualHost: s.virtualHost?.name ?? "", route: s.route?.name ?? "", cluster: s.cluster.name, endpoint: s.endpoint?.address ?? "" } : undefined;
     return { decision, destinationLabels: destination, routeLabels: route };
