@@ -9,8 +9,6 @@
 // 1; more rounds interleave the rows and report medians).
 
 import { create, toBinary } from "@bufbuild/protobuf";
-import autocannon from "autocannon";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MatchSchema, TapEventSchema, type TapEvent } from "../proto/gen/meshdash/tap/v1/tap_pb";
@@ -18,6 +16,7 @@ import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
 import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
 import { createEventQueue } from "../server/rpc/event-queue";
 import { preEncodedTapEvent } from "../server/rpc/tap-wire";
+import { CONNECTIONS, DURATION_S, LOADER, type LoadResult, measureProxy, median, meterCpuPerRequest, num, pct, PIN, PROXY_CPU, LOAD_CPU, ROUNDS, startChild, startWarmUpstream, stopChild } from "./bench-kit";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url);
@@ -55,95 +54,20 @@ async function runProxy(): Promise<void> {
     })();
   }
   console.log(`port ${proxy.listeners()[0]!.address.split(":").pop()}`);
-  const rq = proxy.stats.counter("http.ingress.downstream_rq_total");
-  let cpu0 = process.cpuUsage();
-  let rq0 = 0;
-  process.on("SIGUSR1", () => {
-    cpu0 = process.cpuUsage();
-    rq0 = rq.value;
-  });
-  process.on("SIGTERM", () => {
-    const used = process.cpuUsage(cpu0);
-    const requests = rq.value - rq0;
-    console.error(`cpu ${((used.user + used.system) / Math.max(1, requests)).toFixed(2)} events ${events} bytes ${encodedBytes}`);
-    process.exit(0);
-  });
+  meterCpuPerRequest(proxy.stats.counter("http.ingress.downstream_rq_total"), () => `events ${events} bytes ${encodedBytes}`);
 }
 
 // ---- bench role ----
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 1));
-const WRK = spawnSync("sh", ["-c", "command -v wrk"]).status === 0;
-
-interface Child {
-  port: number;
-  child: ChildProcess;
-  stderr(): string;
-}
-
-function start(script: string, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child, stderr: () => err });
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}: ${err}`)));
-  });
-}
-
-async function stop(c: Child): Promise<void> {
-  if (c.child.exitCode !== null || c.child.signalCode !== null) return;
-  const exited = new Promise((r) => c.child.once("exit", r));
-  c.child.kill("SIGTERM");
-  await exited;
-}
-
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+interface Result extends LoadResult {
   cpuUs: number;
   events: number;
 }
 
-function wrkMs(text: string, label: string): number {
-  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(text);
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
-}
-
-async function load(port: number, seconds: number): Promise<Omit<Result, "cpuUs" | "events">> {
-  const url = `http://127.0.0.1:${port}/bench`;
-  if (WRK) {
-    const out = spawnSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", url], { encoding: "utf8" }).stdout;
-    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + [...(/Socket errors: (.*)/.exec(out)?.[1] ?? "").matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
-  }
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
 async function measure(upstreamPort: number, mode: Mode): Promise<Result> {
-  const proxy = await start(self, { TAP_BENCH_ROLE: "proxy", TAP: mode, UPSTREAM_PORT: String(upstreamPort) });
-  try {
-    await load(proxy.port, 1); // warm-up: JIT and connection pools
-    proxy.child.kill("SIGUSR1");
-    const r = await load(proxy.port, DURATION_S);
-    await stop(proxy);
-    const m = /cpu ([\d.]+) events (\d+)/.exec(proxy.stderr());
-    return { ...r, cpuUs: Number(m?.[1] ?? NaN), events: Number(m?.[2] ?? NaN) };
-  } finally {
-    await stop(proxy);
-  }
+  const r = await measureProxy(await startChild(self, { TAP_BENCH_ROLE: "proxy", TAP: mode, UPSTREAM_PORT: String(upstreamPort) }));
+  const m = /cpu ([\d.]+) events (\d+)/.exec(r.report);
+  return { ...r, cpuUs: Number(m?.[1] ?? NaN), events: Number(m?.[2] ?? NaN) };
 }
 
 const ROWS: [Mode, string][] = [
@@ -154,18 +78,15 @@ const ROWS: [Mode, string][] = [
   ["all-unlimited", "a tap matching all, no rps limit"],
 ];
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const num = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
-const pct = (v: number, base: number) => `${v >= base ? "+" : ""}${num(((v - base) / base) * 100, 1)}%`;
 
 async function main(): Promise<void> {
-  console.log(`tap benchmark: ${WRK ? "wrk -t1" : "autocannon"} -c${CONNECTIONS}, ${DURATION_S}s per row, ${ROUNDS} round(s), 64-byte bodies, node ${process.version}`);
-  const upstream = await start(path.join(here, "upstream-process.ts"), { BODY_BYTES: "64" });
+  console.log(`tap benchmark: ${LOADER} -c${CONNECTIONS}, ${DURATION_S}s per row, ${ROUNDS} round(s), 64-byte bodies, node ${process.version}${PIN ? `, proxy pinned to CPU ${PROXY_CPU}, load and upstream to CPU ${LOAD_CPU}` : ""}`);
+  const upstream = await startWarmUpstream(path.join(here, "upstream-process.ts"), 64);
   const results = new Map<Mode, Result[]>(ROWS.map(([m]) => [m, []]));
   try {
     for (let round = 0; round < ROUNDS; round++) for (const [mode] of ROWS) results.get(mode)!.push(await measure(upstream.port, mode));
   } finally {
-    await stop(upstream);
+    await stopChild(upstream);
   }
   const row = (mode: Mode): Result => {
     const rs = results.get(mode)!;

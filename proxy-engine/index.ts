@@ -17,7 +17,7 @@ export { createXdsClient, type XdsClient, type XdsClientOptions, type XdsClientS
 export { configDump, type ConfigDumpQuery } from "./admin/config-dump";
 export { isSecretHeader, REDACTED } from "./tap/redact";
 export type { CompiledCluster, Endpoint as ClusterEndpoint, CircuitBreakers } from "./upstream/cluster";
-export { createHistogram, quantile, DEFAULT_BUCKETS, type Histogram } from "./stats/stats-store";
+export { createHistogram, quantile, DEFAULT_BUCKETS, type Counter, type Histogram } from "./stats/stats-store";
 export type { CompiledConfig, CompiledListener } from "./config/compile";
 export type { CompiledRoute, CompiledRouteTable, CompiledVirtualHost, RouteAction, RouteStats } from "./router/route-table";
 export { describeRouteMatch, explainRoute, virtualHostsOf, type ExplainRequest, type RouteExplanation, type RouteVerdict, type VirtualHostVerdict } from "./router/explain-route";
