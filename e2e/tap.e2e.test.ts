@@ -7,7 +7,7 @@
 
 import { readFile } from "node:fs/promises";
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { startServer, type RunningServer } from "./support/server";
@@ -53,6 +53,16 @@ async function lcpMs(page: Page): Promise<number> {
   );
 }
 
+/**
+ * The page waits for requests, and the proxies have its tap. The page says "waiting" as soon as it has
+ * asked, so a request sent at once could beat the tap to the proxies. Each test starts with no tap active
+ * (beforeEach), so one active tap is this one.
+ */
+async function tapRegistered(page: Page): Promise<void> {
+  await page.getByText("Waiting for matching requests").waitFor();
+  await waitUntil(async () => (await activeTaps()) === 1);
+}
+
 /** Taps a unique path with limit 2 × requests, sends the requests through the ingress and waits for the tap to end. */
 async function tapUnique(page: Page, tag: string, requests: number): Promise<string[]> {
   const unique = `/details/e2e-${tag}-${Date.now()}`;
@@ -61,11 +71,17 @@ async function tapUnique(page: Page, tag: string, requests: number): Promise<str
   await page.locator('input[name="limit"]').fill(String(requests * 2));
   await page.getByTestId("tap-start").click();
   await page.waitForURL((u) => u.searchParams.get("path") === unique);
-  await page.getByText("Waiting for matching requests").waitFor();
+  await tapRegistered(page);
   const sent = Array.from({ length: requests }, (_, i) => `${unique}/${i}`);
   for (const p of sent) expect((await fetch(`${server.ingressUrl}${p}`)).status).toBe(200);
   return sent;
 }
+
+// Every test starts once the taps of the tests before it are gone (each closes its page), so counting
+// active taps tells when this test's tap has reached the proxies.
+beforeEach(async () => {
+  await waitUntil(async () => (await activeTaps()) === 0);
+});
 
 describe("Tap page", () => {
   it("shows live demo traffic as soon as it opens", async () => {
@@ -88,7 +104,7 @@ describe("Tap page", () => {
     await page.locator('input[name="limit"]').fill("6");
     await page.getByTestId("tap-start").click();
     await page.waitForURL((u) => u.searchParams.get("path") === unique);
-    await page.getByText("Waiting for matching requests").waitFor();
+    await tapRegistered(page);
     const sent = [`${unique}/a`, `${unique}/b`, `${unique}/c`];
     for (const p of sent) expect((await fetch(`${server.ingressUrl}${p}`)).status).toBe(200);
     await page.locator(`[data-testid="tap-row"][data-path="${sent[2]}"]`).first().waitFor();
@@ -154,7 +170,7 @@ describe("Tap page, issue 6", () => {
     const page = await browser.newPage();
     const unique = `/details/e2e-pause-${Date.now()}`;
     await page.goto(`${server.dashboardUrl}/tap?path=${encodeURIComponent(unique)}&limit=4`);
-    await page.getByText("Waiting for matching requests").waitFor();
+    await tapRegistered(page);
     await page.getByTestId("tap-pause").click();
     await page.getByText("Paused (still collecting)").waitFor();
     for (const p of [`${unique}/a`, `${unique}/b`]) expect((await fetch(`${server.ingressUrl}${p}`)).status).toBe(200);
@@ -208,7 +224,7 @@ describe("Tap page, issue 6", () => {
     const page = await browser.newPage();
     const unique = `/details/e2e-body-${Date.now()}`;
     await page.goto(`${server.dashboardUrl}/tap?path=${encodeURIComponent(unique)}&body=1024&limit=2`);
-    await page.getByText("Waiting for matching requests").waitFor();
+    await tapRegistered(page);
     const sent = await fetch(`${server.ingressUrl}${unique}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: "hunter2", note: "hello tap" }) });
     expect(sent.status).toBe(200);
     await page.getByText("Tap ended: limit of 2 requests reached").waitFor();
@@ -266,7 +282,7 @@ spec:
 
     const page = await browser.newPage();
     await page.goto(`${server.dashboardUrl}/tap?path=${encodeURIComponent("/e2e-5xx/")}&status=5xx&limit=100`);
-    await page.getByText("Waiting for matching requests").waitFor();
+    await tapRegistered(page);
     // The successes go first: once the failures show, the successes had their chance to show too.
     for (let i = 0; i < 3; i++) expect(await get(`/e2e-5xx/ok/${i}`)).toBe(200);
     for (let i = 0; i < 2; i++) expect(await get(`/e2e-5xx/fail/${i}`)).toBe(503);
@@ -281,7 +297,7 @@ spec:
     const page = await browser.newPage();
     const unique = `/details/e2e-rps-${Date.now()}`;
     await page.goto(`${server.dashboardUrl}/tap?path=${encodeURIComponent(unique)}&rps=1&limit=1000`);
-    await page.getByText("Waiting for matching requests").waitFor();
+    await tapRegistered(page);
     await Promise.all(Array.from({ length: 10 }, (_, i) => fetch(`${server.ingressUrl}${unique}/${i}`)));
     await page.getByTestId("tap-drops").getByText("over max RPS").waitFor({ timeout: 10_000 });
     await page.close();

@@ -33,19 +33,22 @@ export function useTap(capacity = 5000) {
   const [drops, setDrops] = useState<TapDrops>(store.current.drops);
   const events = useRef(0);
 
+  /** Shows what was folded in since the last render (unless paused). */
+  const flush = useCallback(() => {
+    if (!dirty.current || pausedRef.current) return;
+    dirty.current = false;
+    setRows([...store.current.rows]);
+    setEventCount(events.current);
+    setDrops(store.current.drops);
+  }, []);
+
   useEffect(() => {
-    const timer = setInterval(() => {
-      if (!dirty.current || pausedRef.current) return;
-      dirty.current = false;
-      setRows([...store.current.rows]);
-      setEventCount(events.current);
-      setDrops(store.current.drops);
-    }, RENDER_INTERVAL_MS);
+    const timer = setInterval(flush, RENDER_INTERVAL_MS);
     return () => {
       clearInterval(timer);
       abort.current?.abort();
     };
-  }, []);
+  }, [flush]);
 
   const clear = useCallback(() => {
     clearTapRows(store.current);
@@ -77,15 +80,19 @@ export function useTap(capacity = 5000) {
           events.current++;
           dirty.current = true;
         }
-        if (abort.current === ac) setStatus({ kind: "ended", reason: `limit of ${query.limit} requests reached` });
+        if (abort.current !== ac) return;
+        // The last rows show together with "ended", never a render tick after it.
+        flush();
+        setStatus({ kind: "ended", reason: `limit of ${query.limit} requests reached` });
       } catch (err) {
         if (abort.current !== ac) return; // superseded by a newer tap
+        flush();
         const ce = ConnectError.from(err);
         if (ce.code === Code.Canceled || ac.signal.aborted) setStatus({ kind: "ended", reason: "stopped" });
         else setStatus({ kind: "error", message: `${Code[ce.code] ?? ce.code}: ${ce.rawMessage}` });
       }
     })();
-  }, [clear]);
+  }, [clear, flush]);
 
   const stop = useCallback(() => {
     abort.current?.abort();
