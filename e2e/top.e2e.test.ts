@@ -37,6 +37,12 @@ async function countsFor(page: Page, path: string): Promise<number[]> {
   return page.locator(`[data-testid="top-row"][data-path="${path}"] [data-testid="top-count"]`).evaluateAll((cells) => cells.map((c) => Number((c.textContent ?? "").replace(/,/g, ""))));
 }
 
+/** The ingress gateway's `tap.active` gauge, from its admin API. */
+async function activeTaps(): Promise<number> {
+  const text = await (await fetch(`${server.adminUrl}/stats?filter=^tap\\.active$`)).text();
+  return Number(/tap\.active: (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
 async function waitFor(cond: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
@@ -63,11 +69,16 @@ describe("Top page", () => {
     expect(paths).toEqual([...paths].sort((a, b) => b.localeCompare(a)));
 
     // Narrow Top to a unique path: three requests through the ingress cross two proxies, six streams in all.
+    // The live tap stops first, so that once the new one starts, one active tap at the proxies is it (the
+    // page says "waiting" as soon as it asks; requests sent before the tap reaches the proxies are missed).
     const unique = `/details/top-e2e-${Date.now()}`;
+    await page.getByTestId("top-stop").click();
+    await waitFor(async () => (await activeTaps()) === 0);
     await page.locator('input[name="path"]').fill(unique);
     await page.getByTestId("tap-start").click();
     await page.waitForURL((u) => u.searchParams.get("path") === unique && u.searchParams.get("sort") === "path");
     await page.getByText("Waiting for requests").waitFor();
+    await waitFor(async () => (await activeTaps()) === 1);
     for (let i = 0; i < 3; i++) expect((await fetch(`${server.ingressUrl}${unique}`)).status).toBe(200);
     await waitFor(async () => (await countsFor(page, unique)).reduce((a, b) => a + b, 0) === 6);
     expect(await page.getByTestId("top-row").count()).toBeGreaterThanOrEqual(1);
