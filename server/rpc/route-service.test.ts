@@ -21,6 +21,8 @@ beforeAll(async () => {
   runtime = await startRuntime(testRuntimeOptions());
   // Every demo proxy has every cluster's endpoints (EDS lands shortly after the start).
   await eventually(() => runtime.proxies.every((p) => [...p.config().clusters.values()].every((c) => c.endpoints.length > 0)), "endpoints on every proxy", 10_000);
+  // And every HTTP listener has its route table (a listener's RDS may land after the clusters' EDS).
+  await eventually(() => runtime.proxies.every((p) => p.config().listeners.every((l) => l.kind !== "http" || (l.hcm.routeTable !== undefined && (l.hcm.routeTable.exact.size > 0 || l.hcm.routeTable.wildcard !== undefined)))), "route tables on every proxy", 10_000);
   // A manual clock and no timer ticks: the test decides when samples are taken.
   const deps = { proxies: () => runtime.proxies, stopping: stopping.signal, now: () => clock, sampleIntervalMs: 3_600_000 };
   sampler = createRouteSampler(deps);
@@ -46,7 +48,7 @@ async function rejected(p: Promise<unknown>): Promise<ConnectError> {
 
 function routesOf(p: ProxyRoutes, vhost: string) {
   for (const l of p.listeners) for (const vh of l.routeConfiguration?.virtualHosts ?? []) if (vh.name === vhost) return { listener: l, vh };
-  throw new Error(`no virtual host ${vhost}`);
+  throw new Error(`no virtual host ${vhost}; listeners: ${JSON.stringify(p.listeners.map((l) => ({ name: l.name, routes: l.routeConfiguration?.name, pending: l.routeConfiguration?.pending, virtualHosts: l.routeConfiguration?.virtualHosts.map((v) => v.name) })))}`);
 }
 
 describe("GetRouteTree", () => {
