@@ -1,9 +1,9 @@
 // What the rule lists show of a stored rule without opening it: hosts and gateways of a VirtualService,
 // host and subsets of a DestinationRule, read from its YAML.
 
-import { parse } from "yaml";
 import { asObj, text } from "./form-kit";
 import { isRuleKind, resolveHost, type RuleRef } from "./rule-ref";
+import { specOfYaml } from "./rule-yaml";
 
 export interface RuleEntry {
   ref: RuleRef;
@@ -23,13 +23,7 @@ const list = (v: unknown) => (Array.isArray(v) ? v.map(text) : []);
 
 export function summarizeRule(ref: { kind: string; namespace: string; name: string }, yaml: string, revision: number): RuleEntry | undefined {
   if (!isRuleKind(ref.kind)) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(yaml);
-  } catch {
-    doc = undefined;
-  }
-  const spec = asObj(asObj(doc).spec);
+  const spec = specOfYaml(yaml);
   const isVs = ref.kind === "VirtualService";
   return {
     ref: { kind: ref.kind, namespace: ref.namespace, name: ref.name },

@@ -1,9 +1,21 @@
 // Rule YAML in the editor: writing a rule object as Istio YAML (the server's formatting, so its line numbers
 // match), reading the editor's text back (syntax errors with their line), and finding a field's line.
 
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, stringify, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parse, parseAllDocuments, parseDocument, stringify, type Node } from "yaml";
 import type { FieldProblem } from "./field-errors";
 import { parsePath } from "./field-paths";
+
+/** The `spec:` mapping of one stored rule's YAML; an empty mapping when the text is not a rule. */
+export function specOfYaml(yaml: string): Record<string, unknown> {
+  let doc: unknown;
+  try {
+    doc = parse(yaml);
+  } catch {
+    doc = undefined;
+  }
+  const spec = doc && typeof doc === "object" && !Array.isArray(doc) ? (doc as { spec?: unknown }).spec : undefined;
+  return spec && typeof spec === "object" && !Array.isArray(spec) ? (spec as Record<string, unknown>) : {};
+}
 
 export function ruleToYaml(rule: unknown): string {
   return stringify(rule, { lineWidth: 0, aliasDuplicateObjects: false });

@@ -1,9 +1,9 @@
 // The Policy page's rows: each stored CheckRule and Quota (read from its YAML) joined with what the proxies
 // running it report (summed over proxies), plus each quota's busiest buckets per proxy.
 
-import { parse } from "yaml";
 import { asObj, isObj, text } from "../config/form-kit";
 import { isPolicyKind, type PolicyKind } from "../config/rule-ref";
+import { specOfYaml } from "../config/rule-yaml";
 
 /** The parts of GetPolicyStatusResponse the page reads (the generated message satisfies this). */
 export interface StatusLike {
@@ -60,13 +60,7 @@ const strings = (v: unknown): Record<string, string> => Object.fromEntries(Objec
 
 export function policyRuleOf(ref: { kind: string; namespace: string; name: string }, yaml: string, revision: number): PolicyRule | undefined {
   if (!isPolicyKind(ref.kind)) return undefined;
-  let doc: unknown;
-  try {
-    doc = parse(yaml);
-  } catch {
-    doc = undefined;
-  }
-  const spec = asObj(asObj(doc).spec);
+  const spec = specOfYaml(yaml);
   const sel = asObj(spec.selector);
   const amount = Number(spec.maxAmount);
   return {
