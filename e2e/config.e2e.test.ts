@@ -3,10 +3,11 @@
 // pushes nothing; a stale edit is refused and rebased without losing it; a rollback from History restores
 // the earlier routing. Also measures LCP of /config and /history on the production build.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { parse, stringify } from "yaml";
 import { launchBrowser } from "./support/browser";
+import { trackPageErrors } from "./support/page-errors";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -22,19 +23,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** Uncaught errors in any page this suite opened; each test ends by checking there were none. */
-const pageErrors: string[] = [];
+/** Uncaught errors in any page this suite opens fail the test that opened it. */
+const pageErrors = trackPageErrors();
 
 async function newPage(): Promise<Page> {
-  const page = await browser.newPage();
-  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
+  return pageErrors.watch(await browser.newPage());
 }
-
-afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors).toEqual([]);
-});
 
 /** A unary ConfigService call over Connect JSON, as any CLI would make it. */
 async function config<T>(method: string, body: object = {}): Promise<T> {
@@ -85,7 +79,7 @@ type Lcp = { time: number; element: string; readyAt: number };
 async function measureLcp(path: string, ready: string): Promise<Lcp> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  page.on("pageerror", (e) => pageErrors.push(`${path}: ${e.message}`));
+  pageErrors.watch(page, path);
   await page.addInitScript(lcpScript, ready);
   await page.goto(`${server.dashboardUrl}${path}`, { waitUntil: "load" });
   await page.locator(ready).first().waitFor({ timeout: 15_000 });

@@ -3,9 +3,10 @@
 // Policy page counts them; a Quota written in the YAML view throttles a user's third request with 429 and
 // the Policy page shows the throttle and the user's empty bucket; deleting it from the editor lifts the limit.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
+import { trackPageErrors } from "./support/page-errors";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -21,18 +22,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const pageErrors: string[] = [];
+/** Uncaught errors in any page this suite opens fail the test that opened it. */
+const pageErrors = trackPageErrors();
 
 async function newPage(): Promise<Page> {
-  const page = await browser.newPage();
-  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
+  return pageErrors.watch(await browser.newPage());
 }
-
-afterEach(() => {
-  const errors = pageErrors.splice(0);
-  expect(errors).toEqual([]);
-});
 
 async function head(): Promise<number> {
   const r = await fetch(`${server.dashboardUrl}/meshdash.config.v1.ConfigService/ListRevisions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ limit: 1 }) });
