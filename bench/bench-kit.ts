@@ -95,6 +95,22 @@ export async function loadHttp(port: number, seconds: number): Promise<LoadResul
 }
 
 /**
+ * Latency without queueing: one keep-alive connection sending a request as soon as the last one returns.
+ * At saturation p99 is mostly queueing, which grows with any added CPU; here it is what a request itself
+ * costs (plus this machine's scheduling noise).
+ */
+export async function loadOneConnection(port: number, seconds: number): Promise<LoadResult> {
+  const url = `http://127.0.0.1:${port}/bench`;
+  if (WRK) {
+    const [cmd, args] = pinned(LOAD_CPU, "wrk", ["-t1", "-c1", `-d${seconds}s`, "--latency", url]);
+    const out = spawnSync(cmd, args, { encoding: "utf8" }).stdout;
+    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) };
+  }
+  const r = await autocannon({ url, connections: 1, duration: seconds });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/**
  * In the proxy role: SIGUSR1 starts the measured window, SIGTERM prints "cpu <µs per request>" plus
  * `extra()` to stderr and exits. The bench role sends both around its measured load.
  */
