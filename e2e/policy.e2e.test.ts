@@ -190,6 +190,8 @@ spec:
     await policy.waitForURL(/\/config\/edit\?kind=Quota&namespace=default&name=e2e-per-user/);
     await policy.getByTestId("quota-form").waitFor();
     expect(await policy.locator('input[name="maxAmount"]').inputValue()).toBe("2");
+    // The stored rule opens as valid policy.meshdash.io/v1 (the server's dry run finds nothing to fix).
+    await policy.locator('[data-testid="validity"]', { hasText: /^valid$/ }).waitFor();
     const before = await head();
     await policy.getByRole("button", { name: "Delete" }).click();
     await policy.getByTestId("confirm-dialog-ok").click();

@@ -1,13 +1,13 @@
-// Writes routing rules back out as Istio YAML (networking.istio.io/v1) that parseRulesYaml and
-// validateRuleSet read back to an equal rule.
+// Writes rules back out as YAML (networking.istio.io/v1 for Istio's kinds, policy.meshdash.io/v1 for
+// CheckRule and Quota) that parseRulesYaml and validateRuleSet read back to an equal rule.
 
 import { stringify } from "yaml";
 import type { RoutingRule } from "./istio-types";
-import { ISTIO_API_VERSIONS } from "./istio-types";
+import { ISTIO_API_VERSIONS, POLICY_API_VERSION } from "./istio-types";
 
 export function ruleToYaml(rule: RoutingRule): string {
   const doc = {
-    apiVersion: ISTIO_API_VERSIONS[0],
+    apiVersion: rule.kind === "CheckRule" || rule.kind === "Quota" ? POLICY_API_VERSION : ISTIO_API_VERSIONS[0],
     kind: rule.kind,
     metadata: { name: rule.metadata.name, namespace: rule.metadata.namespace },
     spec: rule.spec,

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { fakeLookup } from "./test-fixtures";
+import { ruleToYaml } from "./rules-yaml";
 import { loadRulesYaml } from "./validate-rules";
 
 const lookup = fakeLookup();
@@ -38,6 +39,15 @@ describe("CheckRule and Quota validation", () => {
       { kind: "CheckRule", metadata: { name: "no-admin", namespace: "default" }, spec: { selector: { matchLabels: { app: "details" } }, action: "DENY", match: 'request.path.startsWith("/admin") && source.workload.name == "productpage-v1"', reason: "admin is internal" } },
       { kind: "Quota", metadata: { name: "per-user", namespace: "default" }, spec: { match: 'request.method == "GET"', dimensions: { user: 'request.headers["x-user"]' }, maxAmount: 100, validDuration: "1s" } },
     ]);
+  });
+
+  it("writes stored policies back as policy.meshdash.io/v1 YAML that loads to the same rule (what the editor opens)", () => {
+    const rules = load(`${CHECK}---\n${QUOTA}`).rules;
+    for (const rule of rules) {
+      const yaml = ruleToYaml(rule);
+      expect(yaml).toMatch(/^apiVersion: policy\.meshdash\.io\/v1\n/);
+      expect(load(yaml)).toMatchObject({ errors: [], rules: [rule] });
+    }
   });
 
   it("rejects an invalid expression at push time with its position, and the YAML line of the field", () => {
