@@ -10,6 +10,7 @@ import http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
+import { activeTaps, lcpMs } from "./support/page-probes";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -25,32 +26,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The ingress proxy's `tap.active` gauge, read from its admin API. */
-async function activeTaps(): Promise<number> {
-  const text = await (await fetch(`${server.adminUrl}/stats?filter=^tap\\.active$`)).text();
-  return Number(/tap\.active: (\d+)/.exec(text)?.[1] ?? NaN);
-}
-
 async function waitUntil(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** The page's Largest Contentful Paint so far, in ms since navigation start (-1 if none was reported). */
-async function lcpMs(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        new PerformanceObserver((list) => {
-          const entries = list.getEntries();
-          resolve(entries[entries.length - 1]?.startTime ?? -1);
-        }).observe({ type: "largest-contentful-paint", buffered: true });
-        setTimeout(() => resolve(-1), 3000);
-      }),
-  );
 }
 
 /**
@@ -60,7 +41,7 @@ async function lcpMs(page: Page): Promise<number> {
  */
 async function tapRegistered(page: Page): Promise<void> {
   await page.getByText("Waiting for matching requests").waitFor();
-  await waitUntil(async () => (await activeTaps()) === 1);
+  await waitUntil(async () => (await activeTaps(server.adminUrl)) === 1);
 }
 
 /** Taps a unique path with limit 2 × requests, sends the requests through the ingress and waits for the tap to end. */
@@ -80,7 +61,7 @@ async function tapUnique(page: Page, tag: string, requests: number): Promise<str
 // Every test starts once the taps of the tests before it are gone (each closes its page), so counting
 // active taps tells when this test's tap has reached the proxies.
 beforeEach(async () => {
-  await waitUntil(async () => (await activeTaps()) === 0);
+  await waitUntil(async () => (await activeTaps(server.adminUrl)) === 0);
 });
 
 describe("Tap page", () => {
@@ -89,10 +70,10 @@ describe("Tap page", () => {
     await page.goto(`${server.dashboardUrl}/tap`);
     await page.getByTestId("tap-row").first().waitFor({ timeout: 15_000 });
     expect(await page.getByTestId("tap-status-line").textContent()).toContain("Tapping live");
-    expect(await activeTaps()).toBe(1);
+    expect(await activeTaps(server.adminUrl)).toBe(1);
     // Leaving the page ends the stream, and the proxy drops the tap at once.
     await page.close();
-    await waitUntil(async () => (await activeTaps()) === 0);
+    await waitUntil(async () => (await activeTaps(server.adminUrl)) === 0);
   });
 
   it("taps a unique path and shows exactly the requests the test sent, at the gateway and at the sidecar", async () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
+import { activeTaps, lcpMs } from "./support/page-probes";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -20,27 +21,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function lcpMs(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        new PerformanceObserver((list) => {
-          const entries = list.getEntries();
-          resolve(entries[entries.length - 1]?.startTime ?? -1);
-        }).observe({ type: "largest-contentful-paint", buffered: true });
-        setTimeout(() => resolve(-1), 3000);
-      }),
-  );
-}
-
 async function countsFor(page: Page, path: string): Promise<number[]> {
   return page.locator(`[data-testid="top-row"][data-path="${path}"] [data-testid="top-count"]`).evaluateAll((cells) => cells.map((c) => Number((c.textContent ?? "").replace(/,/g, ""))));
-}
-
-/** The ingress gateway's `tap.active` gauge, from its admin API. */
-async function activeTaps(): Promise<number> {
-  const text = await (await fetch(`${server.adminUrl}/stats?filter=^tap\\.active$`)).text();
-  return Number(/tap\.active: (\d+)/.exec(text)?.[1] ?? NaN);
 }
 
 async function waitFor(cond: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -73,12 +55,12 @@ describe("Top page", () => {
     // page says "waiting" as soon as it asks; requests sent before the tap reaches the proxies are missed).
     const unique = `/details/top-e2e-${Date.now()}`;
     await page.getByTestId("top-stop").click();
-    await waitFor(async () => (await activeTaps()) === 0);
+    await waitFor(async () => (await activeTaps(server.adminUrl)) === 0);
     await page.locator('input[name="path"]').fill(unique);
     await page.getByTestId("tap-start").click();
     await page.waitForURL((u) => u.searchParams.get("path") === unique && u.searchParams.get("sort") === "path");
     await page.getByText("Waiting for requests").waitFor();
-    await waitFor(async () => (await activeTaps()) === 1);
+    await waitFor(async () => (await activeTaps(server.adminUrl)) === 1);
     for (let i = 0; i < 3; i++) expect((await fetch(`${server.ingressUrl}${unique}`)).status).toBe(200);
     await waitFor(async () => (await countsFor(page, unique)).reduce((a, b) => a + b, 0) === 6);
     expect(await page.getByTestId("top-row").count()).toBeGreaterThanOrEqual(1);
