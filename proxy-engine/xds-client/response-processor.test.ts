@@ -125,6 +125,28 @@ describe("response processor", () => {
     expect(t.take()).toEqual([["rds", "", "", ["r1"]], ["cds", "1", c, []]]);
   });
 
+  it("holds LDS and RDS behind a warming CDS, so no route goes live before the cluster it names", async () => {
+    const t = rig();
+    await t.send("lds", "1", [listener("a", "r1")]);
+    await t.send("rds", "1", [route("r1", "c0")]);
+    await t.send("cds", "1", [staticCluster("c0", [1])]);
+    t.take();
+    const before = t.applied.length;
+    // A push that adds cluster c1 (EDS) and moves the route to it: CDS, then RDS, arrive before EDS.
+    const c2 = await t.send("cds", "2", [staticCluster("c0", [1]), edsCluster("c1", "svc1")]);
+    const r2 = await t.send("rds", "2", [route("r1", "c1")]);
+    expect(t.applied.length).toBe(before);
+    expect(t.take()).toEqual([["eds", "", "", ["svc1"]]]);
+    const e = await t.send("eds", "1", [endpoints("svc1", [2])]);
+    expect(t.take()).toEqual([["eds", "1", e, ["svc1"]], ["cds", "2", c2, []], ["rds", "2", r2, ["r1"]]]);
+    // The endpoints, then the cluster, still under the old route; then the route that names it.
+    expect(t.applied.slice(before).map((a) => [a.version, names(a.res).c])).toEqual([
+      ["lds=1 rds=1 cds=1 eds=1", ["c0"]],
+      ["lds=1 rds=1 cds=2 eds=1", ["c0", "c1"]],
+      ["lds=1 rds=2 cds=2 eds=1", ["c0", "c1"]],
+    ]);
+  });
+
   it("applies a warming update without its missing names after the initial fetch timeout", async () => {
     vi.useFakeTimers();
     const t = rig({ timeoutMs: 1000 });

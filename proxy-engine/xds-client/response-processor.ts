@@ -3,7 +3,10 @@
 // LDS/CDS, hold an LDS/CDS update while the RDS/EDS names it needs have not arrived (warming, bounded by
 // the initial fetch timeout), apply through the engine, then ACK or NACK on the stream it came from.
 // LDS and CDS warm independently (as Envoy's listener and cluster warming do); a newer response of a
-// warming kind replaces the held one, which is then never ACKed (its nonce is stale).
+// warming kind replaces the held one, which is then never ACKed (its nonce is stale). While a CDS warms,
+// LDS and RDS wait behind it (make before break): an LDS still warms and subscribes its RDS names, but
+// neither goes live before the clusters, so a push that adds a cluster and a route to it never answers
+// 503 "no cluster" in between.
 
 import type { DiscoveryResponse, DiscoveryRequest } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
 import type { ResourcesWithOrigin } from "../config/resources";
@@ -118,7 +121,6 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
     const kind = kindOfTypeUrl(resp.typeUrl);
     if (!kind) return log("warning", `ignoring a response of unsubscribed type ${resp.typeUrl}`);
     const st = states[kind];
-    st.nonce = resp.nonce;
     const decoded = decodeResources(kind, resp.resources);
     if (!decoded.ok) {
       st.lastNack = decoded.message;
@@ -149,11 +151,18 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
     log("info", `${SHORT_NAMES[w.kind]} version ${w.item.resp.versionInfo} ${why}`);
   }
 
+  /** The first queued response that may go now: RDS waits while a CDS warms (an LDS warms meanwhile). */
+  function nextItem(): Item | undefined {
+    if (!warming.cds) return inbox.shift();
+    const i = inbox.findIndex((it) => kindOfTypeUrl(it.resp.typeUrl) !== "rds");
+    return i < 0 ? undefined : inbox.splice(i, 1)[0];
+  }
+
   /** A warming update whose names all arrived, or whose time is up; CDS first (clusters before their users). */
   function ripe(): Warming | undefined {
     for (const k of ["cds", "lds"] as const) {
       const w = warming[k];
-      if (w && (w.expired || !waitingFor(k).length)) return w;
+      if (w && (w.expired || (!waitingFor(k).length && (k === "cds" || !warming.cds)))) return w;
     }
     return undefined;
   }
@@ -174,7 +183,7 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
       while (!stopped) {
         // A held update that became ready goes before later responses.
         const w = ripe();
-        const item = w ? w.item : inbox.shift();
+        const item = w ? w.item : nextItem();
         if (w) await finishWarming(w);
         else if (item) await handle(item);
         else break;
@@ -197,6 +206,9 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
 
   return {
     enqueue(resp, out) {
+      // The newest nonce seen goes on subscription changes, even while its response waits in the queue.
+      const kind = kindOfTypeUrl(resp.typeUrl);
+      if (kind) states[kind].nonce = resp.nonce;
       inbox.push({ resp, out });
       kick();
     },
@@ -204,6 +216,8 @@ export function createResponseProcessor(deps: ResponseProcessorDeps): ResponsePr
       for (let i = inbox.length - 1; i >= 0; i--) if (inbox[i]!.out === out) inbox.splice(i, 1);
       for (const w of [warming.lds, warming.cds]) if (w?.item.out === out) drop(w, "dropped with its stream");
       syncSubscriptions(out);
+      // Responses of a newer stream may have been waiting behind the CDS just dropped.
+      kick();
     },
     idle: () => (processing ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     stop() {

@@ -68,18 +68,21 @@ async function handshake({ ads, up, proxy }: Setup): Promise<AdsTestStream> {
   expect(s.log.filter((r) => r.responseNonce === "lds-1" || r.responseNonce === "cds-1")).toEqual([]);
 
   s.send("rds", "1", [route("r1", "c1")], "rds-1");
-  const rdsAck = await s.next("rds");
-  expect([rdsAck.versionInfo, rdsAck.responseNonce, rdsAck.resourceNames, rdsAck.errorDetail]).toEqual(["1", "rds-1", ["r1"], undefined]);
-  const ldsAck = await s.next("lds");
-  expect([ldsAck.versionInfo, ldsAck.responseNonce, ldsAck.errorDetail]).toEqual(["1", "lds-1", undefined]);
-
-  // Cluster warming: c1 is not in the engine until its endpoints arrive.
+  // Cluster warming: c1 is not in the engine until its endpoints arrive, and the route that names it
+  // waits behind it (make before break), so the listener is not live either.
   expect(proxy.config().clusters.has("c1")).toBe(false);
+  expect(proxy.listeners()).toEqual([]);
   s.send("eds", "7", [endpoints("svc1", [up.port])], "eds-1");
   const edsAck = await s.next("eds");
   expect([edsAck.versionInfo, edsAck.responseNonce, edsAck.resourceNames]).toEqual(["7", "eds-1", ["svc1"]]);
   const cdsAck = await s.next("cds");
   expect([cdsAck.versionInfo, cdsAck.responseNonce]).toEqual(["1", "cds-1"]);
+  const rdsAck = await s.next("rds");
+  expect([rdsAck.versionInfo, rdsAck.responseNonce, rdsAck.resourceNames, rdsAck.errorDetail]).toEqual(["1", "rds-1", ["r1"], undefined]);
+  const ldsAck = await s.next("lds");
+  expect([ldsAck.versionInfo, ldsAck.responseNonce, ldsAck.errorDetail]).toEqual(["1", "lds-1", undefined]);
+  // The ACKs came in that order: nothing named c1 before c1 was live.
+  expect(s.log.filter((r) => r.responseNonce !== "").map((r) => r.responseNonce)).toEqual(["eds-1", "cds-1", "rds-1", "lds-1"]);
   expect(proxy.config().clusters.get("c1")?.endpoints.map((e) => e.port)).toEqual([up.port]);
   return s;
 }

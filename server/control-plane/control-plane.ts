@@ -4,7 +4,7 @@
 // proxy is sent only the types (and RDS/EDS resources) whose bytes changed for it.
 
 import { createAdsServer, type AdsServer, type XdsLog } from "../xds/ads-server";
-import type { PushRequest, XdsType } from "../xds/xds-types";
+import type { ProxyStatus, PushRequest, XdsType } from "../xds/xds-types";
 import { rulesFromStore, splitRules } from "./changes/rule-records";
 import { createGenerator } from "./generator/generator";
 import { buildPushContext, type PushContext } from "./generator/push-context";
@@ -36,6 +36,11 @@ export interface ControlPlane {
   contextFor(rules: readonly RoutingRule[]): PushContext;
   /** Resolves when no push is pending or running. */
   idle(): Promise<void>;
+  /**
+   * Resolves once no push is pending and at least `proxies` proxies are connected with every type SYNCED
+   * (ACKed, so applied); rejects after `timeoutMs` naming the proxies that are not.
+   */
+  synced(proxies: number, timeoutMs: number): Promise<void>;
   /** Debounce statistics for the UI and metrics. */
   pushStats(): { pushes: number; lastPushAt: number; lastDebounceMs: number; lastMerged: number };
 }
@@ -94,8 +99,32 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
     pushContext: () => current,
     contextFor,
     idle: () => debouncer.idle(),
+    async synced(proxies, timeoutMs) {
+      await debouncer.idle();
+      await whenSynced(ads, proxies, timeoutMs);
+    },
     pushStats: () => ({ ...stats }),
   };
+}
+
+function whenSynced(ads: AdsServer, proxies: number, timeoutMs: number): Promise<void> {
+  const lagging = (s: ProxyStatus[]) => s.filter((p) => p.types.some((t) => t.state !== "SYNCED"));
+  const done = (s: ProxyStatus[]) => s.length >= proxies && lagging(s).length === 0;
+  if (done(ads.status())) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      const s = ads.status();
+      const names = lagging(s).map((p) => `${p.node.id} (${p.types.filter((t) => t.state !== "SYNCED").map((t) => `${t.type} ${t.state}`).join(", ")})`);
+      reject(new Error(`not synced after ${timeoutMs} ms: ${s.length}/${proxies} proxies connected${names.length ? `; lagging: ${names.join("; ")}` : ""}`));
+    }, timeoutMs);
+    const off = ads.onStatus((s) => {
+      if (!done(s)) return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
 }
 
 function isEdsOnly(req: PushRequest): boolean {

@@ -7,7 +7,7 @@ import { Code, ConnectError, createClient, type Client } from "@connectrpc/conne
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChangeKind, ConfigService, ValidationErrorsSchema } from "../../proto/gen/meshdash/config/v1/config_pb";
-import { MeshService, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
+import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
 import { startTestServer, type TestServer } from "../test-util/test-server";
 import { eventually } from "../xds/xds-test-util";
@@ -79,7 +79,9 @@ describe("ConfigService", () => {
     for (const p of proxies) {
       const rds = p.sync.find((s) => s.type === "RDS")!;
       expect(rds.state).toBe(SyncState.SYNCED);
-      expect(rds.convergenceMs).toBeGreaterThanOrEqual(0);
+      // Sidecars route to reviews, so this write reached them and its write → ACK time is known. The
+      // gateway's routes did not change: its RDS was last sent when it connected (no write to time from).
+      if (p.role === ProxyRole.SIDECAR) expect(rds.convergenceMs).toBeGreaterThanOrEqual(0);
     }
   });
 

@@ -1,5 +1,6 @@
 // The runtime is built once per process even when started from several module instances, and a bad
-// user bootstrap fails the start with a precise message instead of half-starting.
+// user bootstrap fails the start with a precise message instead of half-starting, and a started demo mesh has
+// converged (every route's cluster live with endpoints).
 
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,8 +8,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { currentRuntime, startRuntime } from "./runtime";
 import { runtimeOptionsFromEnv } from "./runtime-options";
+import type { RouteAction } from "../../proxy-engine/router/route-table";
 import { testRuntimeOptions } from "../test-util/runtime-options";
 
+const clustersOf = (a: RouteAction): string[] => (a.kind !== "forward" ? [] : a.target.kind === "cluster" ? [a.target.name] : a.target.kind === "weighted" ? a.target.clusters.map((c) => c.name) : []);
 
 describe("runtime", () => {
   it("is built exactly once, however many callers start it", async () => {
@@ -17,6 +20,20 @@ describe("runtime", () => {
     expect(await currentRuntime()).toBe(a);
     // The ingress gateway and one sidecar per demo workload, all configured over xDS.
     expect(a.proxies).toHaveLength(10);
+    // Started means converged: every proxy ACKed every type, and every cluster a route names is live
+    // with its endpoints (no proxy starts from an empty context, and no route precedes its cluster).
+    expect(a.controlPlane.ads.status().flatMap((p) => p.types.filter((t) => t.state !== "SYNCED").map((t) => `${p.node.id} ${t.type}`))).toEqual([]);
+    for (const p of a.proxies) {
+      const config = p.config();
+      expect(config.clusters.size, p.id).toBeGreaterThan(0);
+      for (const l of config.listeners) {
+        if (l.kind !== "http") continue;
+        const table = l.hcm.routeTable!;
+        const named = [...table.exact.values(), ...(table.wildcard ? [table.wildcard] : [])].flatMap((vh) => vh.routes.flatMap((r) => clustersOf(r.action)));
+        expect(named.length, `${p.id} ${l.name}`).toBeGreaterThan(0);
+        for (const name of named) expect(config.clusters.get(name)?.endpoints.length ?? 0, `${p.id}: ${name}`).toBeGreaterThan(0);
+      }
+    }
     await a.stop(100);
     expect(currentRuntime()).toBeUndefined();
   });

@@ -95,13 +95,17 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (store.head() === 0) {
         await applyConfigYaml(controlPlane, { yaml: await readFile(DEMO_RULES, "utf8"), expectedRevision: 0, author: "meshdash", message: "Bookinfo demo rules", dryRun: false });
       }
+      // The first push context holds the demo services and rules before any proxy connects, so no proxy
+      // starts from the empty context the control plane was created with.
+      await controlPlane.idle();
       const [xdsHost, xdsPort] = splitHostPort(xdsAddress);
       const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort }, reportAdapters });
       cleanups.push(() => mesh.stop(grace));
       gateway = mesh.gateway;
       proxies = mesh.proxies;
-      // Endpoints registered as the sidecars came up; let that push land before traffic starts.
-      await controlPlane.idle();
+      // Endpoints registered as the sidecars came up; let that push land (ACKed by every proxy) before
+      // traffic starts. A slow proxy delays the start by at most 10 s, with a warning naming it.
+      await controlPlane.synced(proxies.length, 10_000).catch((e: Error) => console.warn(`[runtime] demo mesh: ${e.message}`));
       if (opts.demoTrafficRps > 0) {
         const address = gateway.listeners()[0]?.address;
         if (address) {
