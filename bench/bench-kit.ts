@@ -5,6 +5,7 @@
 import autocannon from "autocannon";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import type { Counter } from "../proxy-engine";
 
 export const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
@@ -81,14 +82,19 @@ export function wrkMs(text: string, label: string): number {
   return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
 }
 
+/** One wrk thread (pinned with the load) with `args`; its rate, p50/p99 and non-2xx plus socket errors. */
+function runWrk(args: string[], env: Record<string, string> = {}): LoadResult {
+  const [cmd, all] = pinned(LOAD_CPU, "wrk", ["-t1", "--latency", ...args]);
+  const out = spawnSync(cmd, all, { encoding: "utf8", env: { ...process.env, ...env } }).stdout;
+  const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + [...(/Socket errors: (.*)/.exec(out)?.[1] ?? "").matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
+}
+
 /** CONNECTIONS keep-alive connections sending GET /bench to the port for `seconds`. */
 export async function loadHttp(port: number, seconds: number): Promise<LoadResult> {
   const url = `http://127.0.0.1:${port}/bench`;
   if (WRK) {
-    const [cmd, args] = pinned(LOAD_CPU, "wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", url]);
-    const out = spawnSync(cmd, args, { encoding: "utf8" }).stdout;
-    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + [...(/Socket errors: (.*)/.exec(out)?.[1] ?? "").matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
+    return runWrk([`-c${CONNECTIONS}`, `-d${seconds}s`, url]);
   }
   const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
@@ -102,11 +108,25 @@ export async function loadHttp(port: number, seconds: number): Promise<LoadResul
 export async function loadOneConnection(port: number, seconds: number): Promise<LoadResult> {
   const url = `http://127.0.0.1:${port}/bench`;
   if (WRK) {
-    const [cmd, args] = pinned(LOAD_CPU, "wrk", ["-t1", "-c1", `-d${seconds}s`, "--latency", url]);
-    const out = spawnSync(cmd, args, { encoding: "utf8" }).stdout;
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) };
+    return runWrk(["-c1", `-d${seconds}s`, url]);
   }
   const r = await autocannon({ url, connections: 1, duration: seconds });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/**
+ * Latency at a fixed, moderate rate: `rps` requests per second spread over `connections` keep-alive
+ * connections, each pacing its requests (bench/wrk-pace.lua; autocannon's --overallRate without wrk). This
+ * is how Istio publishes the latency its proxies add (fortio at 1,000 rps over 16 connections): far from
+ * saturation, so the figures are what a request costs, not queueing behind others.
+ */
+export async function loadAtRate(port: number, rps: number, connections: number, seconds: number): Promise<LoadResult> {
+  const url = `http://127.0.0.1:${port}/bench`;
+  if (WRK) {
+    const script = fileURLToPath(new URL("./wrk-pace.lua", import.meta.url));
+    return runWrk([`-c${connections}`, `-d${seconds}s`, "-s", script, url], { PACE_MS: String(Math.max(1, Math.round((connections * 1000) / rps))) });
+  }
+  const r = await autocannon({ url, connections, duration: seconds, overallRate: rps });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 

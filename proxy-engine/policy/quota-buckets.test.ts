@@ -27,7 +27,7 @@ describe("quota buckets", () => {
     expect(q.take("k", 150)).toMatchObject({ ok: false, retryAfterS: 1 });
   });
 
-  it("keeps at most maxBuckets, evicting the least recently used", () => {
+  it("keeps at most maxBuckets, evicting by second chance: a bucket taken from since outlives one that was not", () => {
     const q = createQuotaBuckets(1, 60_000, 3);
     q.take("a", 0);
     q.take("b", 1);
@@ -37,6 +37,17 @@ describe("quota buckets", () => {
     expect(q.size()).toBe(3);
     expect(q.take("a", 5).ok).toBe(false); // a survived
     expect(q.take("b", 6).ok).toBe(true); // b was evicted and starts full
+  });
+
+  it("evicts in amortized constant time when every bucket was touched", () => {
+    const q = createQuotaBuckets(5, 60_000, 1000);
+    for (let i = 0; i < 1000; i++) q.take(`k${i}`, 0);
+    for (let i = 0; i < 1000; i++) q.take(`k${i}`, 1);
+    // The first eviction clears every mark in one pass (then drops k0); the next ones each drop the
+    // oldest at once. New buckets are unmarked, so the old ones go first.
+    for (let i = 0; i < 1000; i++) q.take(`n${i}`, 2);
+    expect(q.size()).toBe(1000);
+    expect(q.busiest(1000, 3).every((b) => b.key.startsWith("n"))).toBe(true);
   });
 
   it("lists the busiest buckets first, as of now", () => {

@@ -1,6 +1,8 @@
 // Mixer memquota's buckets: max_amount tokens per distinct dimension tuple, refilled in full every
 // valid_duration. Refills are computed from timestamps when a bucket is touched (no timers); the map is
-// bounded, evicting the least recently used bucket (a Map keeps insertion order; a touch re-inserts).
+// bounded, evicting by second chance (CLOCK, an LRU approximation): a take only marks its bucket, and a full
+// map walks from its oldest insertion, moving marked buckets to the back, until it finds an unmarked one.
+// So the hot path is one Map lookup, and eviction is amortized O(1).
 
 export const MAX_BUCKETS = 10_000;
 
@@ -10,6 +12,8 @@ export interface QuotaBucket {
   /** Start of the current window (epoch ms). */
   windowStart: number;
   throttled: number;
+  /** Taken from since eviction last passed it (CLOCK's reference bit). */
+  touched: boolean;
 }
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterS: number; bucket: QuotaBucket };
@@ -31,23 +35,32 @@ export function createQuotaBuckets(maxAmount: number, validMs: number, maxBucket
   const buckets = new Map<string, QuotaBucket>();
   /** Tokens as of `now`, without changing the bucket. */
   const tokensAt = (b: QuotaBucket, now: number) => (now - b.windowStart >= validMs ? maxAmount : b.tokens);
+  function evictOne(): void {
+    for (const b of buckets.values()) {
+      buckets.delete(b.key);
+      if (!b.touched) return;
+      // Second chance: to the back, unmarked.
+      b.touched = false;
+      buckets.set(b.key, b);
+    }
+  }
   return {
     maxAmount,
     validMs,
     take(key, now) {
       let b = buckets.get(key);
       if (b === undefined) {
-        if (buckets.size >= maxBuckets) buckets.delete(buckets.keys().next().value!);
-        b = { key, tokens: maxAmount, windowStart: now, throttled: 0 };
+        if (buckets.size >= maxBuckets) evictOne();
+        b = { key, tokens: maxAmount, windowStart: now, throttled: 0, touched: false };
+        buckets.set(key, b);
       } else {
-        buckets.delete(key);
+        b.touched = true;
         const elapsed = now - b.windowStart;
         if (elapsed >= validMs) {
           b.tokens = maxAmount;
           b.windowStart += Math.floor(elapsed / validMs) * validMs;
         }
       }
-      buckets.set(key, b);
       if (b.tokens >= 1) {
         b.tokens--;
         return OK;
