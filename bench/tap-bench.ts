@@ -1,7 +1,7 @@
 // `npm run bench:tap`: what tap costs the proxy, in one run on loopback. Rows: no tap; a tap that came and
 // went (the registry is empty again); a tap active but matching nothing; a tap matching every request at
-// the default max_rps (100/s, headers extracted, events drained and encoded as the RPC stream does for a
-// binary client: tap-wire's pre-encoding, then Connect's toBinary); and,
+// the default max_rps (100/s, headers extracted, events drained in batches and encoded as the RPC stream does
+// for a binary client: tap-wire's pre-encoding, then Connect's toBinary); and,
 // for reference, the same with no rate limit. Each row is a fresh proxy process (this file, run with
 // TAP_BENCH_ROLE=proxy) in front of bench/upstream-process.ts; load comes from wrk when installed, else
 // autocannon. CPU µs per request in the proxy process is the steadier figure on a shared machine.
@@ -11,11 +11,11 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MatchSchema, TapEventSchema, type TapEvent } from "../proto/gen/meshdash/tap/v1/tap_pb";
+import { MatchSchema, ObserveResponseSchema, type TapEvent } from "../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
 import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
 import { createEventQueue } from "../server/rpc/event-queue";
-import { preEncodedTapEvent } from "../server/rpc/tap-wire";
+import { preEncodedObserveResponse } from "../server/rpc/tap-wire";
 import { CONNECTIONS, DURATION_S, LOADER, type LoadResult, measureProxy, median, meterCpuPerRequest, num, pct, PIN, PROXY_CPU, LOAD_CPU, ROUNDS, startChild, startWarmUpstream, stopChild } from "./bench-kit";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,10 +46,10 @@ async function runProxy(): Promise<void> {
     const unregister = proxy.taps.register(tap);
     if (mode === "gone") unregister();
     void (async () => {
-      for await (const e of queue) {
-        events++;
+      for await (const batch of queue) {
+        events += batch.length;
         // What TapService does for a binary (Connect/gRPC) client, then Connect's own serialization.
-        encodedBytes += toBinary(TapEventSchema, preEncodedTapEvent(e)).length;
+        encodedBytes += toBinary(ObserveResponseSchema, preEncodedObserveResponse(batch)).length;
       }
     })();
   }

@@ -71,13 +71,15 @@ export function useTap(capacity = 5000) {
     void (async () => {
       try {
         let sliceStart = performance.now();
-        for await (const e of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
-          if (performance.now() - sliceStart > SLICE_MS) {
-            await yieldToBrowser();
-            sliceStart = performance.now();
+        for await (const { events: batch } of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
+          for (const e of batch) {
+            if (performance.now() - sliceStart > SLICE_MS) {
+              await yieldToBrowser();
+              sliceStart = performance.now();
+            }
+            applyTapEvent(store.current, e, Date.now());
+            events.current++;
           }
-          applyTapEvent(store.current, e, Date.now());
-          events.current++;
           dirty.current = true;
         }
         if (abort.current !== ac) return;

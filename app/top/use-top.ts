@@ -67,7 +67,7 @@ export function useTop() {
         try {
           while (!ac.signal.aborted) {
             let last: TapDrops = { queueDropped: 0, rateLimited: 0 };
-            for await (const e of tapClient().observe(request, { signal: ac.signal })) {
+            for await (const { events } of tapClient().observe(request, { signal: ac.signal })) for (const e of events) {
               const ev = e.event;
               if (ev.case === "drops") {
                 last = { queueDropped: Number(ev.value.queueDropped), rateLimited: Number(ev.value.rateLimited) };

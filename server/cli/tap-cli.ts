@@ -32,7 +32,7 @@ export async function runTap(argv: string[], io: CliIo): Promise<number> {
   const client = createClient(TapService, createGrpcTransport({ baseUrl: args.baseUrl }));
   const format = args.output === "json" ? formatTapJson : formatTapText;
   try {
-    for await (const event of client.observe(args.request, { signal: io.interrupt })) await io.out(format(event));
+    for await (const { events } of client.observe(args.request, { signal: io.interrupt })) for (const event of events) await io.out(format(event));
     return 0;
   } catch (e) {
     const err = ConnectError.from(e);

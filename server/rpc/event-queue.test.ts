@@ -1,12 +1,14 @@
-// The bounded event queue between the proxies' request path and one RPC stream: order, drops, close.
+// The bounded event queue between the proxies' request path and one RPC stream: order, batches, drops, close.
 import { describe, expect, it } from "vitest";
 import { createEventQueue } from "./event-queue";
 
-async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
+async function batches<T>(it: AsyncIterable<T[]>): Promise<T[][]> {
+  const out: T[][] = [];
+  for await (const b of it) out.push(b);
   return out;
 }
+
+const drain = async <T>(it: AsyncIterable<T[]>): Promise<T[]> => (await batches(it)).flat();
 
 describe("event queue", () => {
   it("delivers items in order and ends after close", async () => {
@@ -36,6 +38,29 @@ describe("event queue", () => {
     q.close();
     expect(await drain(q)).toEqual([1, 99]);
     expect(q.dropped).toBe(1);
+  });
+
+  it("batches what a burst queued while the consumer waited, and what queued while it was busy, up to maxBatch", async () => {
+    const q = createEventQueue<number>(100, 3);
+    const got = batches(q);
+    // The consumer is waiting: a synchronous burst arrives as one batch.
+    q.push(1);
+    q.push(2);
+    await new Promise((r) => setImmediate(r));
+    // It is waiting again; this burst is longer than maxBatch.
+    for (let i = 3; i <= 9; i++) q.push(i);
+    q.close();
+    expect(await got).toEqual([[1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+  });
+
+  it("ends a waiting consumer when it returns early", async () => {
+    const q = createEventQueue<number>(10);
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    await it.return!();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    q.push(1);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
   });
 
   it("ignores pushes after close", async () => {

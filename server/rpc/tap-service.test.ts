@@ -5,7 +5,7 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type HandlerContext, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type ObserveResponse, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import type { Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
@@ -19,6 +19,11 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** The events of an Observe stream, batch after batch. */
+async function* eventsOf(stream: AsyncIterable<ObserveResponse>): AsyncGenerator<TapEvent> {
+  for await (const r of stream) yield* r.events;
+}
+
 const pathPrefix = (prefix: string) =>
   create(MatchSchema, { match: { case: "http", value: { match: { case: "path", value: { match: { case: "prefix", value: prefix } } } } } });
 
@@ -27,7 +32,7 @@ async function collect(transport: Transport, prefix: string, limit: number, n: n
   const client = createClient(TapService, transport);
   const events: TapEvent[] = [];
   const abort = new AbortController();
-  const stream = client.observe({ limit, match: pathPrefix(prefix) }, { signal: abort.signal });
+  const stream = eventsOf(client.observe({ limit, match: pathPrefix(prefix) }, { signal: abort.signal }));
   const it = stream[Symbol.asyncIterator]();
   const first = it.next();
   // Wait until the tap is registered on the proxy before sending traffic.
@@ -50,7 +55,7 @@ describe("TapService", () => {
     const client = createClient(TapService, transport);
     const events: TapEvent[] = [];
     const done = (async () => {
-      for await (const e of client.observe({ limit: 2, match: pathPrefix(prefix) })) events.push(e);
+      for await (const e of eventsOf(client.observe({ limit: 2, match: pathPrefix(prefix) }))) events.push(e);
     })();
     const gateway = server.runtime.proxies[0]!;
     while (gateway.taps.active.length === 0) await new Promise((r) => setTimeout(r, 5));
@@ -84,7 +89,7 @@ describe("TapService", () => {
       const client = createClient(TapService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat }));
       const events: TapEvent[] = [];
       const headers = { extract: { case: "http" as const, value: { extract: { case: "headers" as const, value: {} } } } };
-      for await (const e of client.observe({ limit: 1, match: pathPrefix(prefix), extract: headers })) events.push(e);
+      for await (const e of eventsOf(client.observe({ limit: 1, match: pathPrefix(prefix), extract: headers }))) events.push(e);
       return events;
     };
     const [json, binary] = [observe(false), observe(true)];
@@ -152,7 +157,7 @@ async function observeWhile(req: Observe, traffic: () => Promise<unknown>, expec
   const events: TapEvent[] = [];
   let done = false;
   const consumed = (async () => {
-    for await (const e of client.observe(create(ObserveRequestSchema, req))) events.push(e);
+    for await (const e of eventsOf(client.observe(create(ObserveRequestSchema, req)))) events.push(e);
   })().finally(() => (done = true));
   if (expected) await until(() => done || registeredOn().length === expected.length);
   else await until(() => done || registeredOn().length !== 0);
@@ -265,7 +270,7 @@ describe("TapService outcome and drops", () => {
     const proxy: Proxy = gateway();
     const svc = createTapService({ proxies: () => [proxy], stopping: new AbortController().signal, queueCapacity: 2, dropsIntervalMs: 20 });
     const prefix = `/details/slow-${Date.now()}`;
-    const stream = svc.observe!(create(ObserveRequestSchema, { limit: 4, match: pathPrefix(prefix) }), { signal: new AbortController().signal } as HandlerContext) as AsyncGenerator<TapEvent>;
+    const stream = eventsOf(svc.observe!(create(ObserveRequestSchema, { limit: 4, match: pathPrefix(prefix) }), { signal: new AbortController().signal } as HandlerContext) as AsyncIterable<ObserveResponse>);
     const first = stream.next(); // registers the tap, then waits for the first event
     await until(() => proxy.taps.active.length === 1);
     for (let i = 0; i < 3; i++) await ingress(`${prefix}/${i}`)();

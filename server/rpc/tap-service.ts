@@ -1,15 +1,15 @@
 // TapService: turns an ObserveRequest into one tap registered on every proxy in its scope, and streams its
-// events through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a second while
+// events in batches through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a second while
 // dropping and once at the end. The tap is unregistered the moment the caller goes away or the runtime stops.
 
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ProxyDirection, TapEventSchema, type ObserveRequest, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ObserveResponseSchema, ProxyDirection, TapEventSchema, type ObserveRequest, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileOutcome, compileTapMatch, createTap, MAX_BODY_BYTES, selectProxies, TapMatchError, TapScopeError, type Proxy, type Tap } from "../../proxy-engine";
 import { createEventQueue } from "./event-queue";
-import { preEncodedTapEvent } from "./tap-wire";
+import { preEncodedObserveResponse } from "./tap-wire";
 
 export const MAX_TAP_LIMIT = 100_000;
 /** max_rps when the request leaves it 0 (Linkerd's dashboard default). */
@@ -56,8 +56,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
     async *observe(req, ctx) {
       const { match, outcome, direction, targets } = compileRequest(req, deps.proxies());
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
-      // Binary clients get each event pre-encoded by tap-wire.ts, which serializes it ~30 times faster
-      // than toBinary's reflection; JSON clients get the message itself.
+      // Events go out in batches (what queued while the last message was written). Binary clients get each
+      // batch pre-encoded by tap-wire.ts, which serializes ~30 times faster than toBinary's reflection; JSON
+      // clients get the messages themselves.
       // (Called directly, as some tests do, with no request headers: the events as they are.)
       const requestHeader = ctx.requestHeader as Headers | undefined;
       const binary = BINARY_CONTENT_TYPE.test(requestHeader?.get("content-type") ?? "");
@@ -99,9 +100,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       ctx.signal.addEventListener("abort", leave);
       deps.stopping.addEventListener("abort", finish);
       try {
-        for await (const event of queue) {
+        for await (const events of queue) {
           if (ctx.signal.aborted) break;
-          yield binary ? preEncodedTapEvent(event) : event;
+          yield binary ? preEncodedObserveResponse(events) : create(ObserveResponseSchema, { events });
         }
       } finally {
         clearInterval(ticker);

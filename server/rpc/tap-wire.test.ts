@@ -1,10 +1,10 @@
 // tap-wire's hand-written encoder against toBinary: the same bytes for every shape of event tap emits, and a
-// pre-encoded event that Connect's toBinary turns into those bytes.
+// pre-encoded batch that Connect's toBinary turns into the ObserveResponse's bytes.
 
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { ProxyDirection, RouteContextSchema, Scheme, TapEventSchema, TcpAddressSchema, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
-import { encodeTapEvent, preEncodedTapEvent } from "./tap-wire";
+import { ObserveResponseSchema, ProxyDirection, RouteContextSchema, Scheme, TapEventSchema, TcpAddressSchema, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { encodeTapEvent, preEncodedObserveResponse } from "./tap-wire";
 
 const envelope = {
   source: { ip: "10.0.0.1", port: 40123 },
@@ -102,11 +102,41 @@ describe("encodeTapEvent", () => {
   });
 });
 
-describe("preEncodedTapEvent", () => {
-  it.each(events)("serializes with toBinary (as Connect does) to the event's bytes: %s", (_name, init) => {
+describe("preEncodedObserveResponse", () => {
+  const plain = (events: TapEvent[]) => toBinary(ObserveResponseSchema, create(ObserveResponseSchema, { events }));
+
+  it.each(events)("serializes with toBinary (as Connect does) to a one-event batch's bytes: %s", (_name, init) => {
     const e = create(TapEventSchema, init);
-    const bytes = toBinary(TapEventSchema, preEncodedTapEvent(e));
-    expect(Buffer.from(bytes).equals(Buffer.from(toBinary(TapEventSchema, e)))).toBe(true);
-    expect(fromBinary(TapEventSchema, bytes)).toEqual(e);
+    const bytes = toBinary(ObserveResponseSchema, preEncodedObserveResponse([e]));
+    expect(Buffer.from(bytes).equals(Buffer.from(plain([e])))).toBe(true);
+    expect(fromBinary(ObserveResponseSchema, bytes).events).toEqual([e]);
+  });
+
+  it("serializes a batch of every shape, short and long (lengths of one and more bytes), in order", () => {
+    const batch = [...events, ...events].map(([, init]) => create(TapEventSchema, init));
+    const bytes = toBinary(ObserveResponseSchema, preEncodedObserveResponse(batch));
+    expect(Buffer.from(bytes).equals(Buffer.from(plain(batch)))).toBe(true);
+    expect(fromBinary(ObserveResponseSchema, bytes).events).toEqual(batch);
+  });
+
+  it("serializes the events of one stream, which share their envelope (encoded once, then copied), in a batch", () => {
+    // As the proxy emits them: the three events of a stream share source, metadata and route context by reference.
+    const [init, rsp, end] = events.filter(([name]) => ["requestInit", "responseInit", "responseEnd"].includes(name)).map(([, i]) => create(TapEventSchema, i));
+    const shared = { ...init!, routeContext: { ...init!.routeContext!, cluster: "x".repeat(300) } };
+    const stream = [shared, { ...shared, event: rsp!.event }, { ...shared, event: end!.event }, shared];
+    const bytes = toBinary(ObserveResponseSchema, preEncodedObserveResponse(stream));
+    expect(Buffer.from(bytes).equals(Buffer.from(plain(stream)))).toBe(true);
+    // And once more, now that the envelope is cached from the batch before.
+    expect(Buffer.from(toBinary(ObserveResponseSchema, preEncodedObserveResponse(stream))).equals(Buffer.from(plain(stream)))).toBe(true);
+  });
+
+  it("leaves a batch holding an event with unknown fields, and an empty one, to toBinary", () => {
+    const odd = create(TapEventSchema, events[0]![1]);
+    odd.$unknown = [{ no: 99, wireType: 0, data: new Uint8Array([1]) }];
+    const batch = [create(TapEventSchema, events[1]![1]), odd];
+    const r = preEncodedObserveResponse(batch);
+    expect(r.events).toBe(batch);
+    expect(Buffer.from(toBinary(ObserveResponseSchema, r)).equals(Buffer.from(plain(batch)))).toBe(true);
+    expect(preEncodedObserveResponse([]).events).toEqual([]);
   });
 });

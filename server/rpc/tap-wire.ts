@@ -1,12 +1,13 @@
 // TapEvent to protobuf bytes without reflection: toBinary walks descriptors field by field (~35 µs per tap
 // event), this writes the known shape straight into a scratch buffer (~1 µs), byte for byte what toBinary
-// writes (tap-wire.test.ts checks). The bytes reach Connect spliced into a message as its unknown fields,
-// which toBinary copies verbatim.
+// writes (tap-wire.test.ts checks). A batch of events reaches Connect as one ObserveResponse whose bytes are
+// spliced in as an unknown field, which toBinary copies verbatim.
 
 import { toBinary } from "@bufbuild/protobuf";
 import type { Duration } from "@bufbuild/protobuf/wkt";
 import {
   TapEventSchema,
+  type ObserveResponse,
   type Body,
   type Header,
   type Headers,
@@ -84,11 +85,12 @@ function open(): number {
   return pos++;
 }
 
-function close(start: number): void {
+/** Returns how far the body moved right (0 under 128 bytes). */
+function close(start: number): number {
   const len = pos - start - 1;
   if (len < 128) {
     buf[start] = len;
-    return;
+    return 0;
   }
   let extra = 0;
   for (let l = len >>> 7; l > 0; l >>>= 7) extra++;
@@ -102,6 +104,7 @@ function close(start: number): void {
     v >>>= 7;
   }
   buf[p] = v;
+  return extra;
 }
 
 /** Tag and UTF-8 string (ASCII copied in JS, which beats a native call for short strings). */
@@ -248,6 +251,8 @@ interface EnvelopeBytes {
 }
 const ENVELOPE_SLOTS = 128;
 let envelopes: (EnvelopeBytes | undefined)[] = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
+/** The entry the last writeEnvelope() made (undefined when it copied a cached one). */
+let freshEnvelope: EnvelopeBytes | undefined;
 
 function writeEnvelope(e: TapEvent): void {
   const slot = (e.source?.port ?? 0) & (ENVELOPE_SLOTS - 1);
@@ -266,6 +271,7 @@ function writeEnvelope(e: TapEvent): void {
     ensure(n);
     buf.copyWithin(pos, c.start, c.end);
     pos += n;
+    freshEnvelope = undefined;
     return;
   }
   const start = pos;
@@ -276,7 +282,7 @@ function writeEnvelope(e: TapEvent): void {
   if (e.proxyDirection !== 0) int32Field(tag(5, 0), e.proxyDirection);
   map(tag(6, LEN), e.routeMeta);
   message(tag(7, LEN), e.routeContext, routeContext);
-  envelopes[slot] = {
+  envelopes[slot] = freshEnvelope = {
     source: e.source,
     sourceMeta: e.sourceMeta,
     destination: e.destination,
@@ -354,16 +360,16 @@ function int32Field(t: number, v: number): void {
   int32(v);
 }
 
-/** Encodes into the slab; the bytes are buf[begin, pos). */
-function writeToSlab(e: TapEvent): void {
+/** Runs `write` into the slab; the bytes are buf[begin, pos). A full slab is replaced and `write` runs again. */
+function writeToSlab(write: () => void): void {
   for (;;) {
     begin = pos;
     try {
-      writeEvent(e);
+      write();
       return;
     } catch (err) {
       if (err !== SLAB_FULL) throw err;
-      // Not enough room left: a new slab, twice as big if the event did not fit even in a whole one.
+      // Not enough room left: a new slab, twice as big if the bytes did not fit even in a whole one.
       buf = Buffer.allocUnsafeSlow(begin === 0 ? buf.length * 2 : SLAB_BYTES);
       pos = 0;
       envelopes = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
@@ -375,7 +381,7 @@ function writeToSlab(e: TapEvent): void {
 function encode(e: TapEvent): boolean {
   if (e.$unknown?.length) return false;
   try {
-    writeToSlab(e);
+    writeToSlab(() => writeEvent(e));
     return true;
   } catch (err) {
     // (What it wrote stays: a cached envelope may point into it.)
@@ -389,27 +395,41 @@ export function encodeTapEvent(e: TapEvent): Uint8Array {
   return encode(e) ? buf.subarray(begin, pos) : toBinary(TapEventSchema, e);
 }
 
-const NO_META: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
-const NO_EVENT: TapEvent["event"] = Object.freeze({ case: undefined });
-
 /**
- * The event as a message whose fields are all pre-encoded bytes, carried as unknown fields: toBinary (what
- * Connect and gRPC serialize with) writes exactly the event's bytes, copying them instead of walking the
- * descriptors. Binary codecs only: a JSON codec writes no unknown fields, so JSON clients get the event.
+ * A batch as an ObserveResponse whose bytes are all pre-encoded, carried as an unknown field: toBinary (what
+ * Connect and gRPC serialize with) then writes exactly the batch's bytes, copying them instead of walking the
+ * descriptors of every event. Binary codecs only: a JSON codec writes no unknown fields, so JSON clients get
+ * the events themselves (as do batches holding an event with unknown fields, which toBinary encodes).
  */
-export function preEncodedTapEvent(e: TapEvent): TapEvent {
-  if (!encode(e) || pos === begin) return e;
-  // toBinary writes each unknown field as tag + data, so the first field's tag is split off as `no` and
-  // `wireType`; the data holds the rest of the bytes (that field's value and every later field) verbatim.
-  // Every tag this file writes is one byte.
+export function preEncodedObserveResponse(events: TapEvent[]): ObserveResponse {
+  const plain: ObserveResponse = { $typeName: "meshdash.tap.v1.ObserveResponse", events };
+  for (const e of events) if (e.$unknown?.length) return plain;
+  try {
+    writeToSlab(() => {
+      for (const e of events) {
+        ensure(1);
+        buf[pos++] = tag(1, LEN);
+        const start = open();
+        freshEnvelope = undefined;
+        writeEvent(e);
+        // A long event moves right to make room for its length: so does the envelope it just cached.
+        const moved = close(start);
+        if (moved !== 0 && freshEnvelope !== undefined) {
+          freshEnvelope.start += moved;
+          freshEnvelope.end += moved;
+        }
+      }
+    });
+  } catch (err) {
+    // (What it wrote stays: a cached envelope may point into it.)
+    if (err === UNENCODABLE) return plain;
+    throw err;
+  }
+  if (pos === begin) return plain;
+  // toBinary writes an unknown field as tag + data, so the first event's tag is split off as `no` and
+  // `wireType`; the data holds the rest of the bytes (its length, its bytes and every later event) verbatim.
   const t = buf[begin]!;
-  return {
-    $typeName: "meshdash.tap.v1.TapEvent",
-    sourceMeta: NO_META,
-    destinationMeta: NO_META,
-    proxyDirection: 0,
-    routeMeta: NO_META,
-    event: NO_EVENT,
-    $unknown: [{ no: t >>> 3, wireType: t & 7, data: buf.subarray(begin + 1, pos) }],
-  };
+  return { $typeName: "meshdash.tap.v1.ObserveResponse", events: NO_EVENTS, $unknown: [{ no: t >>> 3, wireType: t & 7, data: buf.subarray(begin + 1, pos) }] };
 }
+
+const NO_EVENTS = Object.freeze([]) as unknown as TapEvent[];

@@ -16,7 +16,26 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file meshdash/tap/v1/tap.proto.
  */
 export const file_meshdash_tap_v1_tap: GenFile = /*@__PURE__*/
-  fileDesc("ChltZXNoZGFzaC90YXAvdjEvdGFwLnByb3RvEg9tZXNoZGFzaC50YXAudjEi6AEKDk9ic2VydmVSZXF1ZXN0Eg0KBWxpbWl0GAEgASgNEiUKBW1hdGNoGAIgASgLMhYubWVzaGRhc2gudGFwLnYxLk1hdGNoEikKB2V4dHJhY3QYAyABKAsyGC5tZXNoZGFzaC50YXAudjEuRXh0cmFjdBIPCgdtYXhfcnBzGAQgASgNEikKB291dGNvbWUYBSABKAsyGC5tZXNoZGFzaC50YXAudjEuT3V0Y29tZRIlCgVzY29wZRgGIAEoCzIWLm1lc2hkYXNoLnRhcC52MS5TY29wZRISCgpib2R5X2J5dGVzGAcgASgNInwKB091dGNvbWUSFgoOc3RhdHVzX2NsYXNzZXMYASADKA0SFAoMc3RhdHVzX2NvZGVzGAIgAygNEi4KC21pbl9sYXRlbmN5GAMgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhMKC2Vycm9yc19vbmx5GAQgASgIIm0KBVNjb3BlEg8KB3NlcnZpY2UYASABKAkSEAoId29ya2xvYWQYAiABKAkSDQoFcHJveHkYAyABKAkSMgoJZGlyZWN0aW9uGAQgASgOMh8ubWVzaGRhc2gudGFwLnYxLlByb3h5RGlyZWN0aW9uIqwHCgVNYXRjaBIpCgNhbGwYASABKAsyGi5tZXNoZGFzaC50YXAudjEuTWF0Y2guU2VxSAASKQoDYW55GAIgASgLMhoubWVzaGRhc2gudGFwLnYxLk1hdGNoLlNlcUgAEiUKA25vdBgDIAEoCzIWLm1lc2hkYXNoLnRhcC52MS5NYXRjaEgAEiwKBnNvdXJjZRgEIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIxCgtkZXN0aW5hdGlvbhgFIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3BIABIrCgRodHRwGAYgASgLMhsubWVzaGRhc2gudGFwLnYxLk1hdGNoLkh0dHBIABI5ChFkZXN0aW5hdGlvbl9sYWJlbBgHIAEoCzIcLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5MYWJlbEgAEjMKC3JvdXRlX2xhYmVsGAggASgLMhwubWVzaGRhc2gudGFwLnYxLk1hdGNoLkxhYmVsSAAaLgoDU2VxEicKB21hdGNoZXMYASADKAsyFi5tZXNoZGFzaC50YXAudjEuTWF0Y2gaIwoFTGFiZWwSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJGsgBCgNUY3ASNQoHbmV0bWFzaxgBIAEoCzIiLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5UY3AuTmV0bWFza0gAEjUKBXBvcnRzGAMgASgLMiQubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcC5Qb3J0UmFuZ2VIABojCgdOZXRtYXNrEgoKAmlwGAEgASgJEgwKBG1hc2sYAiABKA0aJQoJUG9ydFJhbmdlEgsKA21pbhgBIAEoDRILCgNtYXgYAiABKA1CBwoFbWF0Y2ga/gEKBEh0dHASKQoGc2NoZW1lGAEgASgOMhcubWVzaGRhc2gudGFwLnYxLlNjaGVtZUgAEhAKBm1ldGhvZBgDIAEoCUgAEjwKCWF1dGhvcml0eRgCIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAASNwoEcGF0aBgEIAEoCzInLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5IdHRwLlN0cmluZ01hdGNoSAAaOQoLU3RyaW5nTWF0Y2gSDwoFZXhhY3QYASABKAlIABIQCgZwcmVmaXgYAiABKAlIAEIHCgVtYXRjaEIHCgVtYXRjaEIHCgVtYXRjaCKbAQoHRXh0cmFjdBItCgRodHRwGAEgASgLMh0ubWVzaGRhc2gudGFwLnYxLkV4dHJhY3QuSHR0cEgAGlYKBEh0dHASOAoHaGVhZGVycxgBIAEoCzIlLm1lc2hkYXNoLnRhcC52MS5FeHRyYWN0Lkh0dHAuSGVhZGVyc0gAGgkKB0hlYWRlcnNCCQoHZXh0cmFjdEIJCgdleHRyYWN0IiYKClRjcEFkZHJlc3MSCgoCaXAYASABKAkSDAoEcG9ydBgCIAEoDSIlCgZIZWFkZXISDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCSIzCgdIZWFkZXJzEigKB2hlYWRlcnMYASADKAsyFy5tZXNoZGFzaC50YXAudjEuSGVhZGVyIigKCFN0cmVhbUlkEgwKBGJhc2UYASABKA0SDgoGc3RyZWFtGAIgASgEIo8BCgxSb3V0ZUNvbnRleHQSDQoFcHJveHkYASABKAkSEAoIbGlzdGVuZXIYAiABKAkSFAoMdmlydHVhbF9ob3N0GAMgASgJEg0KBXJvdXRlGAQgASgJEg8KB2NsdXN0ZXIYBSABKAkSEAoIZW5kcG9pbnQYBiABKAkSFgoOY29uZmlnX3ZlcnNpb24YByABKAkipA0KCFRhcEV2ZW50EisKBnNvdXJjZRgBIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEj4KC3NvdXJjZV9tZXRhGAIgAygLMikubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlNvdXJjZU1ldGFFbnRyeRIwCgtkZXN0aW5hdGlvbhgDIAEoCzIbLm1lc2hkYXNoLnRhcC52MS5UY3BBZGRyZXNzEkgKEGRlc3RpbmF0aW9uX21ldGEYBCADKAsyLi5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuRGVzdGluYXRpb25NZXRhRW50cnkSOAoPcHJveHlfZGlyZWN0aW9uGAUgASgOMh8ubWVzaGRhc2gudGFwLnYxLlByb3h5RGlyZWN0aW9uEjwKCnJvdXRlX21ldGEYBiADKAsyKC5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUm91dGVNZXRhRW50cnkSNAoNcm91dGVfY29udGV4dBgHIAEoCzIdLm1lc2hkYXNoLnRhcC52MS5Sb3V0ZUNvbnRleHQSPQoMcmVxdWVzdF9pbml0GAogASgLMiUubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlJlcXVlc3RJbml0SAASPwoNcmVzcG9uc2VfaW5pdBgLIAEoCzImLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5SZXNwb25zZUluaXRIABI9CgxyZXNwb25zZV9lbmQYDCABKAsyJS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUmVzcG9uc2VFbmRIABIwCgVkcm9wcxgNIAEoCzIfLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5Ecm9wc0gAGjEKD1NvdXJjZU1ldGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGjYKFERlc3RpbmF0aW9uTWV0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMAoOUm91dGVNZXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARq5AQoLUmVxdWVzdEluaXQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSDgoGbWV0aG9kGAIgASgJEicKBnNjaGVtZRgDIAEoDjIXLm1lc2hkYXNoLnRhcC52MS5TY2hlbWUSEQoJYXV0aG9yaXR5GAQgASgJEgwKBHBhdGgYBSABKAkSKQoHaGVhZGVycxgGIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5IZWFkZXJzGqwBCgxSZXNwb25zZUluaXQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSNQoSc2luY2VfcmVxdWVzdF9pbml0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhMKC2h0dHBfc3RhdHVzGAMgASgNEikKB2hlYWRlcnMYBCABKAsyGC5tZXNoZGFzaC50YXAudjEuSGVhZGVycxrIAwoLUmVzcG9uc2VFbmQSJQoCaWQYASABKAsyGS5tZXNoZGFzaC50YXAudjEuU3RyZWFtSWQSNQoSc2luY2VfcmVxdWVzdF9pbml0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEjYKE3NpbmNlX3Jlc3BvbnNlX2luaXQYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFgoOcmVzcG9uc2VfYnl0ZXMYBCABKAQSGgoQZ3JwY19zdGF0dXNfY29kZRgFIAEoDUgAEhoKEHJlc2V0X2Vycm9yX2NvZGUYBiABKA1IABIqCgh0cmFpbGVycxgHIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5IZWFkZXJzEhYKDnJlc3BvbnNlX2ZsYWdzGAggASgJEhYKDnJldHJ5X2F0dGVtcHRzGAkgASgNEisKDHJlcXVlc3RfYm9keRgKIAEoCzIVLm1lc2hkYXNoLnRhcC52MS5Cb2R5EiwKDXJlc3BvbnNlX2JvZHkYCyABKAsyFS5tZXNoZGFzaC50YXAudjEuQm9keRIVCg1yZXF1ZXN0X2J5dGVzGAwgASgEQgUKA2Vvcxo0CgVEcm9wcxIVCg1xdWV1ZV9kcm9wcGVkGAEgASgEEhQKDHJhdGVfbGltaXRlZBgCIAEoBEIHCgVldmVudCJkCgRCb2R5EgwKBGRhdGEYASABKAwSEQoJdHJ1bmNhdGVkGAIgASgIEhMKC3RvdGFsX2J5dGVzGAMgASgEEhAKCHJlZGFjdGVkGAQgASgIEhQKDGNvbnRlbnRfdHlwZRgFIAEoCSpDCgZTY2hlbWUSFgoSU0NIRU1FX1VOU1BFQ0lGSUVEEAASDwoLU0NIRU1FX0hUVFAQARIQCgxTQ0hFTUVfSFRUUFMQAipsCg5Qcm94eURpcmVjdGlvbhIfChtQUk9YWV9ESVJFQ1RJT05fVU5TUEVDSUZJRUQQABIbChdQUk9YWV9ESVJFQ1RJT05fSU5CT1VORBABEhwKGFBST1hZX0RJUkVDVElPTl9PVVRCT1VORBACMlUKClRhcFNlcnZpY2USRwoHT2JzZXJ2ZRIfLm1lc2hkYXNoLnRhcC52MS5PYnNlcnZlUmVxdWVzdBoZLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudDABYgZwcm90bzM", [file_google_protobuf_duration]);
+  fileDesc("ChltZXNoZGFzaC90YXAvdjEvdGFwLnByb3RvEg9tZXNoZGFzaC50YXAudjEiPAoPT2JzZXJ2ZVJlc3BvbnNlEikKBmV2ZW50cxgBIAMoCzIZLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudCLoAQoOT2JzZXJ2ZVJlcXVlc3QSDQoFbGltaXQYASABKA0SJQoFbWF0Y2gYAiABKAsyFi5tZXNoZGFzaC50YXAudjEuTWF0Y2gSKQoHZXh0cmFjdBgDIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5FeHRyYWN0Eg8KB21heF9ycHMYBCABKA0SKQoHb3V0Y29tZRgFIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5PdXRjb21lEiUKBXNjb3BlGAYgASgLMhYubWVzaGRhc2gudGFwLnYxLlNjb3BlEhIKCmJvZHlfYnl0ZXMYByABKA0ifAoHT3V0Y29tZRIWCg5zdGF0dXNfY2xhc3NlcxgBIAMoDRIUCgxzdGF0dXNfY29kZXMYAiADKA0SLgoLbWluX2xhdGVuY3kYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEwoLZXJyb3JzX29ubHkYBCABKAgibQoFU2NvcGUSDwoHc2VydmljZRgBIAEoCRIQCgh3b3JrbG9hZBgCIAEoCRINCgVwcm94eRgDIAEoCRIyCglkaXJlY3Rpb24YBCABKA4yHy5tZXNoZGFzaC50YXAudjEuUHJveHlEaXJlY3Rpb24irAcKBU1hdGNoEikKA2FsbBgBIAEoCzIaLm1lc2hkYXNoLnRhcC52MS5NYXRjaC5TZXFIABIpCgNhbnkYAiABKAsyGi5tZXNoZGFzaC50YXAudjEuTWF0Y2guU2VxSAASJQoDbm90GAMgASgLMhYubWVzaGRhc2gudGFwLnYxLk1hdGNoSAASLAoGc291cmNlGAQgASgLMhoubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcEgAEjEKC2Rlc3RpbmF0aW9uGAUgASgLMhoubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcEgAEisKBGh0dHAYBiABKAsyGy5tZXNoZGFzaC50YXAudjEuTWF0Y2guSHR0cEgAEjkKEWRlc3RpbmF0aW9uX2xhYmVsGAcgASgLMhwubWVzaGRhc2gudGFwLnYxLk1hdGNoLkxhYmVsSAASMwoLcm91dGVfbGFiZWwYCCABKAsyHC5tZXNoZGFzaC50YXAudjEuTWF0Y2guTGFiZWxIABouCgNTZXESJwoHbWF0Y2hlcxgBIAMoCzIWLm1lc2hkYXNoLnRhcC52MS5NYXRjaBojCgVMYWJlbBILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAkayAEKA1RjcBI1CgduZXRtYXNrGAEgASgLMiIubWVzaGRhc2gudGFwLnYxLk1hdGNoLlRjcC5OZXRtYXNrSAASNQoFcG9ydHMYAyABKAsyJC5tZXNoZGFzaC50YXAudjEuTWF0Y2guVGNwLlBvcnRSYW5nZUgAGiMKB05ldG1hc2sSCgoCaXAYASABKAkSDAoEbWFzaxgCIAEoDRolCglQb3J0UmFuZ2USCwoDbWluGAEgASgNEgsKA21heBgCIAEoDUIHCgVtYXRjaBr+AQoESHR0cBIpCgZzY2hlbWUYASABKA4yFy5tZXNoZGFzaC50YXAudjEuU2NoZW1lSAASEAoGbWV0aG9kGAMgASgJSAASPAoJYXV0aG9yaXR5GAIgASgLMicubWVzaGRhc2gudGFwLnYxLk1hdGNoLkh0dHAuU3RyaW5nTWF0Y2hIABI3CgRwYXRoGAQgASgLMicubWVzaGRhc2gudGFwLnYxLk1hdGNoLkh0dHAuU3RyaW5nTWF0Y2hIABo5CgtTdHJpbmdNYXRjaBIPCgVleGFjdBgBIAEoCUgAEhAKBnByZWZpeBgCIAEoCUgAQgcKBW1hdGNoQgcKBW1hdGNoQgcKBW1hdGNoIpsBCgdFeHRyYWN0Ei0KBGh0dHAYASABKAsyHS5tZXNoZGFzaC50YXAudjEuRXh0cmFjdC5IdHRwSAAaVgoESHR0cBI4CgdoZWFkZXJzGAEgASgLMiUubWVzaGRhc2gudGFwLnYxLkV4dHJhY3QuSHR0cC5IZWFkZXJzSAAaCQoHSGVhZGVyc0IJCgdleHRyYWN0QgkKB2V4dHJhY3QiJgoKVGNwQWRkcmVzcxIKCgJpcBgBIAEoCRIMCgRwb3J0GAIgASgNIiUKBkhlYWRlchIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgJIjMKB0hlYWRlcnMSKAoHaGVhZGVycxgBIAMoCzIXLm1lc2hkYXNoLnRhcC52MS5IZWFkZXIiKAoIU3RyZWFtSWQSDAoEYmFzZRgBIAEoDRIOCgZzdHJlYW0YAiABKAQijwEKDFJvdXRlQ29udGV4dBINCgVwcm94eRgBIAEoCRIQCghsaXN0ZW5lchgCIAEoCRIUCgx2aXJ0dWFsX2hvc3QYAyABKAkSDQoFcm91dGUYBCABKAkSDwoHY2x1c3RlchgFIAEoCRIQCghlbmRwb2ludBgGIAEoCRIWCg5jb25maWdfdmVyc2lvbhgHIAEoCSKkDQoIVGFwRXZlbnQSKwoGc291cmNlGAEgASgLMhsubWVzaGRhc2gudGFwLnYxLlRjcEFkZHJlc3MSPgoLc291cmNlX21ldGEYAiADKAsyKS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuU291cmNlTWV0YUVudHJ5EjAKC2Rlc3RpbmF0aW9uGAMgASgLMhsubWVzaGRhc2gudGFwLnYxLlRjcEFkZHJlc3MSSAoQZGVzdGluYXRpb25fbWV0YRgEIAMoCzIuLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5EZXN0aW5hdGlvbk1ldGFFbnRyeRI4Cg9wcm94eV9kaXJlY3Rpb24YBSABKA4yHy5tZXNoZGFzaC50YXAudjEuUHJveHlEaXJlY3Rpb24SPAoKcm91dGVfbWV0YRgGIAMoCzIoLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5Sb3V0ZU1ldGFFbnRyeRI0Cg1yb3V0ZV9jb250ZXh0GAcgASgLMh0ubWVzaGRhc2gudGFwLnYxLlJvdXRlQ29udGV4dBI9CgxyZXF1ZXN0X2luaXQYCiABKAsyJS5tZXNoZGFzaC50YXAudjEuVGFwRXZlbnQuUmVxdWVzdEluaXRIABI/Cg1yZXNwb25zZV9pbml0GAsgASgLMiYubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LlJlc3BvbnNlSW5pdEgAEj0KDHJlc3BvbnNlX2VuZBgMIAEoCzIlLm1lc2hkYXNoLnRhcC52MS5UYXBFdmVudC5SZXNwb25zZUVuZEgAEjAKBWRyb3BzGA0gASgLMh8ubWVzaGRhc2gudGFwLnYxLlRhcEV2ZW50LkRyb3BzSAAaMQoPU291cmNlTWV0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaNgoURGVzdGluYXRpb25NZXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARowCg5Sb3V0ZU1ldGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGrkBCgtSZXF1ZXN0SW5pdBIlCgJpZBgBIAEoCzIZLm1lc2hkYXNoLnRhcC52MS5TdHJlYW1JZBIOCgZtZXRob2QYAiABKAkSJwoGc2NoZW1lGAMgASgOMhcubWVzaGRhc2gudGFwLnYxLlNjaGVtZRIRCglhdXRob3JpdHkYBCABKAkSDAoEcGF0aBgFIAEoCRIpCgdoZWFkZXJzGAYgASgLMhgubWVzaGRhc2gudGFwLnYxLkhlYWRlcnMarAEKDFJlc3BvbnNlSW5pdBIlCgJpZBgBIAEoCzIZLm1lc2hkYXNoLnRhcC52MS5TdHJlYW1JZBI1ChJzaW5jZV9yZXF1ZXN0X2luaXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SEwoLaHR0cF9zdGF0dXMYAyABKA0SKQoHaGVhZGVycxgEIAEoCzIYLm1lc2hkYXNoLnRhcC52MS5IZWFkZXJzGsgDCgtSZXNwb25zZUVuZBIlCgJpZBgBIAEoCzIZLm1lc2hkYXNoLnRhcC52MS5TdHJlYW1JZBI1ChJzaW5jZV9yZXF1ZXN0X2luaXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SNgoTc2luY2VfcmVzcG9uc2VfaW5pdBgDIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIWCg5yZXNwb25zZV9ieXRlcxgEIAEoBBIaChBncnBjX3N0YXR1c19jb2RlGAUgASgNSAASGgoQcmVzZXRfZXJyb3JfY29kZRgGIAEoDUgAEioKCHRyYWlsZXJzGAcgASgLMhgubWVzaGRhc2gudGFwLnYxLkhlYWRlcnMSFgoOcmVzcG9uc2VfZmxhZ3MYCCABKAkSFgoOcmV0cnlfYXR0ZW1wdHMYCSABKA0SKwoMcmVxdWVzdF9ib2R5GAogASgLMhUubWVzaGRhc2gudGFwLnYxLkJvZHkSLAoNcmVzcG9uc2VfYm9keRgLIAEoCzIVLm1lc2hkYXNoLnRhcC52MS5Cb2R5EhUKDXJlcXVlc3RfYnl0ZXMYDCABKARCBQoDZW9zGjQKBURyb3BzEhUKDXF1ZXVlX2Ryb3BwZWQYASABKAQSFAoMcmF0ZV9saW1pdGVkGAIgASgEQgcKBWV2ZW50ImQKBEJvZHkSDAoEZGF0YRgBIAEoDBIRCgl0cnVuY2F0ZWQYAiABKAgSEwoLdG90YWxfYnl0ZXMYAyABKAQSEAoIcmVkYWN0ZWQYBCABKAgSFAoMY29udGVudF90eXBlGAUgASgJKkMKBlNjaGVtZRIWChJTQ0hFTUVfVU5TUEVDSUZJRUQQABIPCgtTQ0hFTUVfSFRUUBABEhAKDFNDSEVNRV9IVFRQUxACKmwKDlByb3h5RGlyZWN0aW9uEh8KG1BST1hZX0RJUkVDVElPTl9VTlNQRUNJRklFRBAAEhsKF1BST1hZX0RJUkVDVElPTl9JTkJPVU5EEAESHAoYUFJPWFlfRElSRUNUSU9OX09VVEJPVU5EEAIyXAoKVGFwU2VydmljZRJOCgdPYnNlcnZlEh8ubWVzaGRhc2gudGFwLnYxLk9ic2VydmVSZXF1ZXN0GiAubWVzaGRhc2gudGFwLnYxLk9ic2VydmVSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_duration]);
+
+/**
+ * @generated from message meshdash.tap.v1.ObserveResponse
+ */
+export type ObserveResponse = Message<"meshdash.tap.v1.ObserveResponse"> & {
+  /**
+   * In the order the proxies emitted them.
+   *
+   * @generated from field: repeated meshdash.tap.v1.TapEvent events = 1;
+   */
+  events: TapEvent[];
+};
+
+/**
+ * Describes the message meshdash.tap.v1.ObserveResponse.
+ * Use `create(ObserveResponseSchema)` to create a new message.
+ */
+export const ObserveResponseSchema: GenMessage<ObserveResponse> = /*@__PURE__*/
+  messageDesc(file_meshdash_tap_v1_tap, 0);
 
 /**
  * @generated from message meshdash.tap.v1.ObserveRequest
@@ -74,7 +93,7 @@ export type ObserveRequest = Message<"meshdash.tap.v1.ObserveRequest"> & {
  * Use `create(ObserveRequestSchema)` to create a new message.
  */
 export const ObserveRequestSchema: GenMessage<ObserveRequest> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 1);
 
 /**
  * Server-side outcome filters: a request is streamed only if it passes all that are set. Its three
@@ -117,7 +136,7 @@ export type Outcome = Message<"meshdash.tap.v1.Outcome"> & {
  * Use `create(OutcomeSchema)` to create a new message.
  */
 export const OutcomeSchema: GenMessage<Outcome> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 2);
 
 /**
  * Where a tap runs: by service (all its workloads' sidecars), one workload, or one proxy, and in which
@@ -158,7 +177,7 @@ export type Scope = Message<"meshdash.tap.v1.Scope"> & {
  * Use `create(ScopeSchema)` to create a new message.
  */
 export const ScopeSchema: GenMessage<Scope> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 3);
 
 /**
  * Match is a tree of predicates evaluated once per request, at request-init time.
@@ -225,7 +244,7 @@ export type Match = Message<"meshdash.tap.v1.Match"> & {
  * Use `create(MatchSchema)` to create a new message.
  */
 export const MatchSchema: GenMessage<Match> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3);
+  messageDesc(file_meshdash_tap_v1_tap, 4);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Seq
@@ -242,7 +261,7 @@ export type Match_Seq = Message<"meshdash.tap.v1.Match.Seq"> & {
  * Use `create(Match_SeqSchema)` to create a new message.
  */
 export const Match_SeqSchema: GenMessage<Match_Seq> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 0);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Label
@@ -264,7 +283,7 @@ export type Match_Label = Message<"meshdash.tap.v1.Match.Label"> & {
  * Use `create(Match_LabelSchema)` to create a new message.
  */
 export const Match_LabelSchema: GenMessage<Match_Label> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 1);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Tcp
@@ -293,7 +312,7 @@ export type Match_Tcp = Message<"meshdash.tap.v1.Match.Tcp"> & {
  * Use `create(Match_TcpSchema)` to create a new message.
  */
 export const Match_TcpSchema: GenMessage<Match_Tcp> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 2);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Tcp.Netmask
@@ -317,7 +336,7 @@ export type Match_Tcp_Netmask = Message<"meshdash.tap.v1.Match.Tcp.Netmask"> & {
  * Use `create(Match_Tcp_NetmaskSchema)` to create a new message.
  */
 export const Match_Tcp_NetmaskSchema: GenMessage<Match_Tcp_Netmask> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 2, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 2, 0);
 
 /**
  * Inclusive; max of 0 means "min only".
@@ -341,7 +360,7 @@ export type Match_Tcp_PortRange = Message<"meshdash.tap.v1.Match.Tcp.PortRange">
  * Use `create(Match_Tcp_PortRangeSchema)` to create a new message.
  */
 export const Match_Tcp_PortRangeSchema: GenMessage<Match_Tcp_PortRange> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 2, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 2, 1);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Http
@@ -382,7 +401,7 @@ export type Match_Http = Message<"meshdash.tap.v1.Match.Http"> & {
  * Use `create(Match_HttpSchema)` to create a new message.
  */
 export const Match_HttpSchema: GenMessage<Match_Http> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 3);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 3);
 
 /**
  * @generated from message meshdash.tap.v1.Match.Http.StringMatch
@@ -411,7 +430,7 @@ export type Match_Http_StringMatch = Message<"meshdash.tap.v1.Match.Http.StringM
  * Use `create(Match_Http_StringMatchSchema)` to create a new message.
  */
 export const Match_Http_StringMatchSchema: GenMessage<Match_Http_StringMatch> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 3, 3, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 4, 3, 0);
 
 /**
  * @generated from message meshdash.tap.v1.Extract
@@ -434,7 +453,7 @@ export type Extract = Message<"meshdash.tap.v1.Extract"> & {
  * Use `create(ExtractSchema)` to create a new message.
  */
 export const ExtractSchema: GenMessage<Extract> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 4);
+  messageDesc(file_meshdash_tap_v1_tap, 5);
 
 /**
  * @generated from message meshdash.tap.v1.Extract.Http
@@ -457,7 +476,7 @@ export type Extract_Http = Message<"meshdash.tap.v1.Extract.Http"> & {
  * Use `create(Extract_HttpSchema)` to create a new message.
  */
 export const Extract_HttpSchema: GenMessage<Extract_Http> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 4, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 5, 0);
 
 /**
  * Asks for request and response headers (and trailers) in the events.
@@ -473,7 +492,7 @@ export type Extract_Http_Headers = Message<"meshdash.tap.v1.Extract.Http.Headers
  * Use `create(Extract_Http_HeadersSchema)` to create a new message.
  */
 export const Extract_Http_HeadersSchema: GenMessage<Extract_Http_Headers> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 4, 0, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 5, 0, 0);
 
 /**
  * @generated from message meshdash.tap.v1.TcpAddress
@@ -495,7 +514,7 @@ export type TcpAddress = Message<"meshdash.tap.v1.TcpAddress"> & {
  * Use `create(TcpAddressSchema)` to create a new message.
  */
 export const TcpAddressSchema: GenMessage<TcpAddress> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 5);
+  messageDesc(file_meshdash_tap_v1_tap, 6);
 
 /**
  * @generated from message meshdash.tap.v1.Header
@@ -517,7 +536,7 @@ export type Header = Message<"meshdash.tap.v1.Header"> & {
  * Use `create(HeaderSchema)` to create a new message.
  */
 export const HeaderSchema: GenMessage<Header> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 6);
+  messageDesc(file_meshdash_tap_v1_tap, 7);
 
 /**
  * @generated from message meshdash.tap.v1.Headers
@@ -534,7 +553,7 @@ export type Headers = Message<"meshdash.tap.v1.Headers"> & {
  * Use `create(HeadersSchema)` to create a new message.
  */
 export const HeadersSchema: GenMessage<Headers> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 7);
+  messageDesc(file_meshdash_tap_v1_tap, 8);
 
 /**
  * Identifies one request stream: base is the downstream connection, stream the
@@ -559,7 +578,7 @@ export type StreamId = Message<"meshdash.tap.v1.StreamId"> & {
  * Use `create(StreamIdSchema)` to create a new message.
  */
 export const StreamIdSchema: GenMessage<StreamId> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 8);
+  messageDesc(file_meshdash_tap_v1_tap, 9);
 
 /**
  * What handled the request: the part of the event that Linkerd, Envoy and
@@ -615,7 +634,7 @@ export type RouteContext = Message<"meshdash.tap.v1.RouteContext"> & {
  * Use `create(RouteContextSchema)` to create a new message.
  */
 export const RouteContextSchema: GenMessage<RouteContext> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 9);
+  messageDesc(file_meshdash_tap_v1_tap, 10);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent
@@ -691,7 +710,7 @@ export type TapEvent = Message<"meshdash.tap.v1.TapEvent"> & {
  * Use `create(TapEventSchema)` to create a new message.
  */
 export const TapEventSchema: GenMessage<TapEvent> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 10);
+  messageDesc(file_meshdash_tap_v1_tap, 11);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.RequestInit
@@ -733,7 +752,7 @@ export type TapEvent_RequestInit = Message<"meshdash.tap.v1.TapEvent.RequestInit
  * Use `create(TapEvent_RequestInitSchema)` to create a new message.
  */
 export const TapEvent_RequestInitSchema: GenMessage<TapEvent_RequestInit> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 10, 0);
+  messageDesc(file_meshdash_tap_v1_tap, 11, 0);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.ResponseInit
@@ -765,7 +784,7 @@ export type TapEvent_ResponseInit = Message<"meshdash.tap.v1.TapEvent.ResponseIn
  * Use `create(TapEvent_ResponseInitSchema)` to create a new message.
  */
 export const TapEvent_ResponseInitSchema: GenMessage<TapEvent_ResponseInit> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 10, 1);
+  messageDesc(file_meshdash_tap_v1_tap, 11, 1);
 
 /**
  * @generated from message meshdash.tap.v1.TapEvent.ResponseEnd
@@ -850,7 +869,7 @@ export type TapEvent_ResponseEnd = Message<"meshdash.tap.v1.TapEvent.ResponseEnd
  * Use `create(TapEvent_ResponseEndSchema)` to create a new message.
  */
 export const TapEvent_ResponseEndSchema: GenMessage<TapEvent_ResponseEnd> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 10, 2);
+  messageDesc(file_meshdash_tap_v1_tap, 11, 2);
 
 /**
  * Sent when this subscriber's queue or the tap's rate limit dropped events.
@@ -878,7 +897,7 @@ export type TapEvent_Drops = Message<"meshdash.tap.v1.TapEvent.Drops"> & {
  * Use `create(TapEvent_DropsSchema)` to create a new message.
  */
 export const TapEvent_DropsSchema: GenMessage<TapEvent_Drops> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 10, 3);
+  messageDesc(file_meshdash_tap_v1_tap, 11, 3);
 
 /**
  * A captured body: at most the bytes asked for, with obvious secrets (tokens, passwords) redacted.
@@ -921,7 +940,7 @@ export type Body = Message<"meshdash.tap.v1.Body"> & {
  * Use `create(BodySchema)` to create a new message.
  */
 export const BodySchema: GenMessage<Body> = /*@__PURE__*/
-  messageDesc(file_meshdash_tap_v1_tap, 11);
+  messageDesc(file_meshdash_tap_v1_tap, 12);
 
 /**
  * @generated from enum meshdash.tap.v1.Scheme
@@ -981,14 +1000,17 @@ export const ProxyDirectionSchema: GenEnum<ProxyDirection> = /*@__PURE__*/
 export const TapService: GenService<{
   /**
    * Observe streams events for requests that match `match`, until `limit`
-   * requests have been tapped or the caller goes away.
+   * requests have been tapped or the caller goes away. Events come in batches:
+   * whatever queued while the previous message was being written (at most 256
+   * events), so a busy tap pays the per-message cost once per batch and an idle
+   * one still delivers each event at once.
    *
    * @generated from rpc meshdash.tap.v1.TapService.Observe
    */
   observe: {
     methodKind: "server_streaming";
     input: typeof ObserveRequestSchema;
-    output: typeof TapEventSchema;
+    output: typeof ObserveResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_meshdash_tap_v1_tap, 0);
