@@ -18,7 +18,9 @@ function StatusLine({ status, paused, rows, events, drops }: { status: TapStatus
   const text =
     status.kind === "idle"
       ? "Not tapping"
-      : status.kind === "streaming"
+      : status.kind === "starting"
+        ? "Starting the tap…"
+        : status.kind === "streaming"
         ? paused
           ? "Paused (still collecting)"
           : "Tapping live"
@@ -84,6 +86,7 @@ export function TapView() {
   };
 
   const streaming = tap.status.kind === "streaming";
+  const running = streaming || tap.status.kind === "starting";
   const selectedRow = selected ? tap.rows.find((r) => r.key === selected) : undefined;
   return (
     <div className="tap-view">
@@ -91,7 +94,7 @@ export function TapView() {
       <div className="toolbar">
         <StatusLine status={tap.status} paused={tap.paused} rows={tap.rows.length} events={tap.eventCount} drops={tap.drops} />
         <div className="toolbar-actions">
-          <button className="btn" data-testid="tap-stop" onClick={tap.stop} disabled={!streaming}>
+          <button className="btn" data-testid="tap-stop" onClick={tap.stop} disabled={!running}>
             Stop
           </button>
           <button className="btn" data-testid="tap-pause" onClick={tap.togglePause} disabled={!streaming && !tap.paused} title="keeps collecting while the table stands still">
@@ -111,7 +114,12 @@ export function TapView() {
       {tap.rows.length > 0 && <TapRateChart rows={tap.rows} />}
       {tap.rows.length === 0 ? (
         <div className="empty-state" data-testid="tap-empty">
-          {streaming ? (
+          {tap.status.kind === "starting" ? (
+            <>
+              <h3>Starting the tap…</h3>
+              <p className="muted">Registering it on the mesh&apos;s proxies; matching starts once they all have it.</p>
+            </>
+          ) : streaming ? (
             <>
               <h3>Waiting for matching requests…</h3>
               <p className="muted">Requests through the mesh that match the filter appear here as they happen.</p>

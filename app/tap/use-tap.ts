@@ -10,6 +10,8 @@ import { applyTapEvent, clearTapRows, createTapRows, type TapDrops, type TapRow 
 
 export type TapStatus =
   | { kind: "idle" }
+  /** Asked for; the server has not yet said the tap is registered on the proxies. */
+  | { kind: "starting" }
   | { kind: "streaming"; since: number }
   | { kind: "ended"; reason: string }
   | { kind: "error"; message: string };
@@ -67,11 +69,17 @@ export function useTap(capacity = 5000) {
     setPaused(false);
     const ac = new AbortController();
     abort.current = ac;
-    setStatus({ kind: "streaming", since: Date.now() });
+    setStatus({ kind: "starting" });
     void (async () => {
       try {
         let sliceStart = performance.now();
+        let registered = false;
         for await (const { events: batch } of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
+          // The first message (no events) says the tap is registered: matching has started.
+          if (!registered) {
+            registered = true;
+            setStatus({ kind: "streaming", since: Date.now() });
+          }
           for (const e of batch) {
             if (performance.now() - sliceStart > SLICE_MS) {
               await yieldToBrowser();

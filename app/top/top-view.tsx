@@ -15,6 +15,8 @@ function statusText(s: TopStatus): string {
   switch (s.kind) {
     case "idle":
       return "Not running";
+    case "starting":
+      return "Starting…";
     case "streaming":
       return "Live";
     case "stopped":
@@ -78,6 +80,7 @@ export function TopView() {
   const rows = useMemo(() => sortTopRows(top.rows, sortState.sort, sortState.order), [top.rows, sortState]);
   const hrefOf = (r: TopRow) => tapHrefForRow(running, r);
   const streaming = top.status.kind === "streaming";
+  const active = streaming || top.status.kind === "starting";
 
   return (
     <div className="tap-view top-view">
@@ -97,7 +100,7 @@ export function TopView() {
           )}
         </div>
         <div className="toolbar-actions">
-          <button className="btn" data-testid="top-stop" onClick={top.stop} disabled={!streaming}>
+          <button className="btn" data-testid="top-stop" onClick={top.stop} disabled={!active}>
             Stop
           </button>
           <button className="btn" data-testid="top-clear" onClick={top.clear}>
@@ -115,7 +118,12 @@ export function TopView() {
         </div>
       ) : rows.length === 0 ? (
         <div className="empty-state" data-testid="top-empty">
-          {streaming ? (
+          {top.status.kind === "starting" ? (
+            <>
+              <h3>Starting…</h3>
+              <p className="muted">Registering the tap on the mesh&apos;s proxies; counting starts once they all have it.</p>
+            </>
+          ) : streaming ? (
             <>
               <h3>Waiting for requests…</h3>
               <p className="muted">Requests that match the filter are counted as they finish; rows appear within a second.</p>

@@ -12,6 +12,8 @@ import { addStream, createTopAggregate, snapshot, type TopRow } from "./top-aggr
 
 export type TopStatus =
   | { kind: "idle" }
+  /** Asked for; the server has not yet said the tap is registered on the proxies. */
+  | { kind: "starting" }
   | { kind: "streaming"; since: number }
   | { kind: "stopped" }
   | { kind: "error"; message: string };
@@ -59,33 +61,41 @@ export function useTop() {
       clear();
       const ac = new AbortController();
       abort.current = ac;
-      setStatus({ kind: "streaming", since: Date.now() });
+      setStatus({ kind: "starting" });
       const request = toObserveRequest({ ...query, limit: MAX_LIMIT, bodyBytes: 0 });
       void (async () => {
         // Per-stream drop totals restart with each Observe call; keep what earlier calls reported.
         let carried: TapDrops = { queueDropped: 0, rateLimited: 0 };
+        let registered = false;
         try {
           while (!ac.signal.aborted) {
             let last: TapDrops = { queueDropped: 0, rateLimited: 0 };
-            for await (const { events } of tapClient().observe(request, { signal: ac.signal })) for (const e of events) {
-              const ev = e.event;
-              if (ev.case === "drops") {
-                last = { queueDropped: Number(ev.value.queueDropped), rateLimited: Number(ev.value.rateLimited) };
-                dropsRef.current = { queueDropped: carried.queueDropped + last.queueDropped, rateLimited: carried.rateLimited + last.rateLimited };
-                continue;
+            for await (const { events } of tapClient().observe(request, { signal: ac.signal })) {
+              // The first message (no events) says the tap is registered: counting has started.
+              if (!registered) {
+                registered = true;
+                setStatus({ kind: "streaming", since: Date.now() });
               }
-              const key = streamKey(e);
-              if (key === undefined) continue;
-              let row = open.current.get(key);
-              if (!row) {
-                row = newRow(key, e, Date.now());
-                open.current.set(key, row);
-                if (open.current.size > MAX_OPEN) open.current.delete(open.current.keys().next().value!);
-              }
-              mergeEvent(row, e);
-              if (ev.case === "responseEnd") {
-                open.current.delete(key);
-                addStream(agg.current, row, Date.now());
+              for (const e of events) {
+                const ev = e.event;
+                if (ev.case === "drops") {
+                  last = { queueDropped: Number(ev.value.queueDropped), rateLimited: Number(ev.value.rateLimited) };
+                  dropsRef.current = { queueDropped: carried.queueDropped + last.queueDropped, rateLimited: carried.rateLimited + last.rateLimited };
+                  continue;
+                }
+                const key = streamKey(e);
+                if (key === undefined) continue;
+                let row = open.current.get(key);
+                if (!row) {
+                  row = newRow(key, e, Date.now());
+                  open.current.set(key, row);
+                  if (open.current.size > MAX_OPEN) open.current.delete(open.current.keys().next().value!);
+                }
+                mergeEvent(row, e);
+                if (ev.case === "responseEnd") {
+                  open.current.delete(key);
+                  addStream(agg.current, row, Date.now());
+                }
               }
             }
             carried = { queueDropped: carried.queueDropped + last.queueDropped, rateLimited: carried.rateLimited + last.rateLimited };
@@ -107,7 +117,7 @@ export function useTop() {
 
   const stop = useCallback(() => {
     abort.current?.abort();
-    setStatus((s) => (s.kind === "streaming" ? { kind: "stopped" } : s));
+    setStatus((s) => (s.kind === "streaming" || s.kind === "starting" ? { kind: "stopped" } : s));
   }, []);
 
   return { rows, streams, drops, status, start, stop, clear };

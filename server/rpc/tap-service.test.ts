@@ -217,6 +217,20 @@ describe("TapService scope and direction", () => {
     expect(inits.map((e) => e.destinationMeta.service).sort()).toEqual(["details", "reviews"]);
   });
 
+  it("says the tap is registered on every proxy in scope with a first message that has no events", async () => {
+    const client = createClient(TapService, createGrpcTransport({ baseUrl: server.baseUrl }));
+    const abort = new AbortController();
+    const it = client.observe({ limit: 1, match: pathPrefix("/never") }, { signal: abort.signal })[Symbol.asyncIterator]();
+    const first = await it.next();
+    expect(first.done).toBe(false);
+    expect(first.value!.events).toEqual([]);
+    // Already registered everywhere when it arrives: no polling needed before sending traffic.
+    expect(registeredOn().sort()).toEqual(server.runtime.proxies.map((p) => p.id).sort());
+    abort.abort();
+    await it.next().catch(() => undefined);
+    await until(() => registeredOn().length === 0);
+  });
+
   it("answers NotFound for an unknown service, workload or proxy, and InvalidArgument for bad fields", async () => {
     const client = createClient(TapService, createGrpcTransport({ baseUrl: server.baseUrl }));
     const fail = async (req: Observe) => {

@@ -1,6 +1,7 @@
 // TapService: turns an ObserveRequest into one tap registered on every proxy in its scope, and streams its
 // events in batches through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a second while
-// dropping and once at the end. The tap is unregistered the moment the caller goes away or the runtime stops.
+// dropping and once at the end. The first message is empty: it says the tap is registered. The tap is
+// unregistered the moment the caller goes away or the runtime stops.
 
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
@@ -100,6 +101,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       ctx.signal.addEventListener("abort", leave);
       deps.stopping.addEventListener("abort", finish);
       try {
+        // First, a message with no events: the tap is registered on every proxy in scope, so the client
+        // can say so (and send traffic) instead of guessing when matching starts.
+        yield create(ObserveResponseSchema, {});
         for await (const events of queue) {
           if (ctx.signal.aborted) break;
           yield binary ? preEncodedObserveResponse(events) : create(ObserveResponseSchema, { events });

@@ -414,9 +414,11 @@ export function preEncodedObserveResponse(events: TapEvent[]): ObserveResponse {
         writeEvent(e);
         // A long event moves right to make room for its length: so does the envelope it just cached.
         const moved = close(start);
-        if (moved !== 0 && freshEnvelope !== undefined) {
-          freshEnvelope.start += moved;
-          freshEnvelope.end += moved;
+        // (writeEvent set it: TypeScript cannot see that through the call.)
+        const fresh = freshEnvelope as EnvelopeBytes | undefined;
+        if (moved !== 0 && fresh !== undefined) {
+          fresh.start += moved;
+          fresh.end += moved;
         }
       }
     });
