@@ -75,6 +75,7 @@ export function useTap(capacity = 5000) {
         let sliceStart = performance.now();
         let registered = false;
         for await (const { events: batch } of tapClient().observe(toObserveRequest(query), { signal: ac.signal })) {
+          if (ac.signal.aborted) break; // replaced by a newer tap: nothing more of this one shows
           // The first message (no events) says the tap is registered: matching has started.
           if (!registered) {
             registered = true;
@@ -85,6 +86,8 @@ export function useTap(capacity = 5000) {
               await yieldToBrowser();
               sliceStart = performance.now();
             }
+            // Stopped or replaced (Start with a new filter clears the rows): the rest of this batch is stale.
+            if (ac.signal.aborted) break;
             applyTapEvent(store.current, e, Date.now());
             events.current++;
           }

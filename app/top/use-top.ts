@@ -71,12 +71,15 @@ export function useTop() {
           while (!ac.signal.aborted) {
             let last: TapDrops = { queueDropped: 0, rateLimited: 0 };
             for await (const { events } of tapClient().observe(request, { signal: ac.signal })) {
+              if (ac.signal.aborted) break; // replaced by a newer tap: nothing more of this one shows
               // The first message (no events) says the tap is registered: counting has started.
               if (!registered) {
                 registered = true;
                 setStatus({ kind: "streaming", since: Date.now() });
               }
               for (const e of events) {
+                // Stopped or replaced (Start with a new filter clears the rows): the rest of this batch is stale.
+                if (ac.signal.aborted) break;
                 const ev = e.event;
                 if (ev.case === "drops") {
                   last = { queueDropped: Number(ev.value.queueDropped), rateLimited: Number(ev.value.rateLimited) };
