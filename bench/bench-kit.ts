@@ -23,7 +23,7 @@ export const PROXY_CPU = "0";
 export const LOAD_CPU = "1";
 
 /** `cmd args` pinned to `cpus` when pinning is on. */
-function pinned(cpus: string, cmd: string, args: string[]): [string, string[]] {
+export function pinned(cpus: string, cmd: string, args: string[]): [string, string[]] {
   return PIN ? ["taskset", ["-c", cpus, cmd, ...args]] : [cmd, args];
 }
 
@@ -91,12 +91,17 @@ function runWrk(args: string[], env: Record<string, string> = {}): LoadResult {
 }
 
 /** CONNECTIONS keep-alive connections sending GET /bench to the port for `seconds`. */
-export async function loadHttp(port: number, seconds: number): Promise<LoadResult> {
+export function loadHttp(port: number, seconds: number): Promise<LoadResult> {
+  return loadConnections(port, CONNECTIONS, seconds);
+}
+
+/** `connections` keep-alive connections sending GET /bench to the port for `seconds`. */
+export async function loadConnections(port: number, connections: number, seconds: number): Promise<LoadResult> {
   const url = `http://127.0.0.1:${port}/bench`;
   if (WRK) {
-    return runWrk([`-c${CONNECTIONS}`, `-d${seconds}s`, url]);
+    return runWrk([`-c${connections}`, `-d${seconds}s`, url]);
   }
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
+  const r = await autocannon({ url, connections, duration: seconds });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 

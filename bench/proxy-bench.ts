@@ -1,23 +1,23 @@
 // `npm run bench:proxy`: requests/s and latency through this proxy, on loopback, in one run against:
-// the upstream directly, node's http-proxy with keep-alive, and nginx as a reverse proxy when installed
-// (Debian's nginx-light). Grid: 32 and 128 connections × 64-byte and 4 KiB bodies, plus the cost of tap
+// the upstream directly, the bare minimum Node proxy (node:http + undici: the ceiling for any Node proxy),
+// node's http-proxy with keep-alive, and nginx as a reverse proxy when installed (Debian's nginx-light). Grid: 32 and 128 connections × 64-byte and 4 KiB bodies, plus the cost of tap
 // (idle, active-but-not-matching, matching) and HTTP/2 through the proxy with h2load when installed.
-// Each server runs in its own process; the load generator is wrk when installed, else autocannon.
+// Each server runs in its own process, pinned like the other benches (bench-kit.ts: the proxy under test on
+// CPU 0, load and upstream on CPU 1; BENCH_PIN=0 turns it off); the load generator is wrk when installed,
+// else autocannon.
 // Env: BENCH_DURATION (seconds per cell, default 5), BENCH_QUICK=1 (32 connections, 64 B only).
 
-import autocannon from "autocannon";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DURATION_S, LOAD_CPU, LOADER, loadConnections, num, PIN, pinned, PROXY_CPU, startChild, startWarmUpstream, stopChild, type LoadResult } from "./bench-kit";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const QUICK = process.env.BENCH_QUICK === "1";
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-const WRK = has("wrk");
 const NGINX = has("nginx") ? "nginx" : has("/usr/sbin/nginx") ? "/usr/sbin/nginx" : undefined;
 const H2LOAD = has("h2load");
 
@@ -26,24 +26,10 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function nodeServer(script: string, env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(here, script)], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /port (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), stop: () => stopChild(child) });
-    });
-    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
+/** A bench/ process on the proxy's CPU (when pinning). */
+async function nodeServer(script: string, env: Record<string, string>): Promise<Server> {
+  const c = await startChild(path.join(here, script), env);
+  return { port: c.port, stop: () => stopChild(c) };
 }
 
 async function freePort(): Promise<number> {
@@ -75,7 +61,8 @@ http {
 }
 `,
   );
-  const child = spawn(NGINX!, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: "ignore" });
+  const [cmd, args] = pinned(PROXY_CPU, NGINX!, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"]);
+  const child = spawn(cmd, args, { stdio: "ignore" });
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((r) => {
       const c = net.connect(port, "127.0.0.1", () => (c.destroy(), r(true)));
@@ -87,43 +74,25 @@ http {
   return {
     port,
     async stop() {
-      await stopChild(child);
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
+type Result = LoadResult;
 
-/** wrk prints latencies as "812.00us", "4.74ms" or "1.02s". */
-function wrkMs(text: string, label: string): number {
-  const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(text);
-  if (!m) return NaN;
-  const n = Number(m[1]);
-  return m[2] === "us" ? n / 1000 : m[2] === "s" ? n * 1000 : n;
-}
-
+/** One warm-up second (JIT, connection pools), then the measured run. */
 async function load(port: number, connections: number, seconds = DURATION_S): Promise<Result> {
-  const url = `http://127.0.0.1:${port}/bench`;
-  if (WRK) {
-    const run = (s: number) => spawnSync("wrk", ["-t1", `-c${connections}`, `-d${s}s`, "--latency", url], { encoding: "utf8" }).stdout;
-    run(1); // warm-up: JIT and connection pools
-    const out = run(seconds);
-    const errors = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) + [...(/Socket errors: (.*)/.exec(out)?.[1] ?? "").matchAll(/\d+/g)].reduce((n, m) => n + Number(m[0]), 0);
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%"), errors };
-  }
-  await autocannon({ url, connections, duration: 1 });
-  const r = await autocannon({ url, connections, duration: seconds });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  await loadConnections(port, connections, 1);
+  return loadConnections(port, connections, seconds);
 }
 
 function h2Load(port: number): string {
-  const r = spawnSync("h2load", ["-D", String(DURATION_S), "--warm-up-time", "1", "-c", "32", "-m", "10", `http://127.0.0.1:${port}/bench`], { encoding: "utf8" });
+  const [cmd, args] = pinned(LOAD_CPU, "h2load", ["-D", String(DURATION_S), "--warm-up-time", "1", "-c", "32", "-m", "10", `http://127.0.0.1:${port}/bench`]);
+  const r = spawnSync(cmd, args, { encoding: "utf8" });
   const rps = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(r.stdout)?.[1];
   const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(r.stdout)?.[1];
   const failed = /(\d+) failed/.exec(r.stdout)?.[1];
@@ -131,18 +100,21 @@ function h2Load(port: number): string {
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
-const num = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
 
 async function main(): Promise<void> {
-  console.log(`proxy benchmark: ${WRK ? "wrk -t1" : "autocannon"}, ${DURATION_S}s per cell, node ${process.version}, nginx ${NGINX ? "yes (1 worker)" : "not installed"}`);
+  console.log(
+    `proxy benchmark: ${LOADER}, ${DURATION_S}s per cell, node ${process.version}, nginx ${NGINX ? "yes (1 worker)" : "not installed"}${PIN ? `, proxies pinned to CPU ${PROXY_CPU}, load and upstream to CPU ${LOAD_CPU}` : ""}`,
+  );
   const bodies = QUICK ? [64] : [64, 4096];
   const conns = QUICK ? [32] : [32, 128];
   const verdicts: string[] = [];
   for (const bodyBytes of bodies) {
-    const upstream = await nodeServer("upstream-process.ts", { BODY_BYTES: String(bodyBytes) });
+    const up = await startWarmUpstream(path.join(here, "upstream-process.ts"), bodyBytes);
+    const upstream: Server = { port: up.port, stop: () => stopChild(up) };
     const subjects: [string, () => Promise<Server>][] = [
       ["direct to upstream", async () => ({ port: upstream.port, stop: async () => {} })],
       ["meshdash proxy", () => nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: "none" })],
+      ["node:http + undici, bare", () => nodeServer("minimal-proxy-process.ts", { UPSTREAM_PORT: String(upstream.port) })],
       ["http-proxy (keep-alive)", () => nodeServer("http-proxy-process.ts", { UPSTREAM_PORT: String(upstream.port) })],
       ...(NGINX ? ([["nginx reverse proxy", () => nginxServer(upstream.port)]] as [string, () => Promise<Server>][]) : []),
     ];
@@ -159,6 +131,7 @@ async function main(): Promise<void> {
       const get = (n: string) => rows.find(([k]) => k === n)?.[1];
       const ours = get("meshdash proxy")!;
       const hp = get("http-proxy (keep-alive)")!;
+      const bare = get("node:http + undici, bare")!;
       const ng = get("nginx reverse proxy");
       console.log(`\n${bodyBytes}-byte bodies, ${c} connections`);
       console.log([pad("subject", 26), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "errors".padStart(7), "meshdash ÷ it".padStart(14)].join(" "));
@@ -167,8 +140,11 @@ async function main(): Promise<void> {
         console.log([pad(name, 26), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), String(r.errors).padStart(7), ratio.padStart(14)].join(" "));
       }
       if (bodyBytes === 64) {
-        verdicts.push(`${c} conns: meshdash/http-proxy rps ${num(ours.rps / hp.rps, 2)}× (target ≥ 1.5)`);
-        if (ng) verdicts.push(`${c} conns: meshdash/nginx rps ${num(ours.rps / ng.rps, 2)}× (target ≥ 0.6), p99 ${num(ours.p99 / ng.p99, 2)}× nginx's (target ≤ 2)`);
+        verdicts.push(`${c} conns: meshdash/http-proxy rps ${num(ours.rps / hp.rps, 2)}× (target ≥ 1.5); meshdash/bare node:http + undici ${num(ours.rps / bare.rps, 2)}×`);
+        if (ng) {
+          verdicts.push(`${c} conns: meshdash/nginx rps ${num(ours.rps / ng.rps, 2)}× (target ≥ 0.6), p99 ${num(ours.p99 / ng.p99, 2)}× nginx's (target ≤ 2)`);
+          verdicts.push(`${c} conns: the bare Node proxy itself reaches ${num(bare.rps / ng.rps, 2)}× nginx's rps and ${num(bare.p99 / ng.p99, 2)}× its p99 on this machine`);
+        }
       }
     }
     if (bodyBytes === 64) {
