@@ -72,12 +72,13 @@ export interface Attributes {
   context: { protocol: "http" | "grpc"; reporter: Reporter };
 }
 
-/** node's headers are lower-case already; only repeated headers (arrays) need joining, which is rare. */
+/**
+ * node's headers are lower-case already, and node joins repeated request headers into one string, all but
+ * set-cookie, which it always gives as an array (IncomingMessage.headers): only that one needs joining.
+ */
 export function headerMap(h: IncomingHttpHeaders): Readonly<Record<string, string>> {
-  for (const k in h) {
-    if (typeof h[k] !== "string") return joinHeaders(h);
-  }
-  return h as Record<string, string>;
+  const setCookie = h["set-cookie"];
+  return setCookie === undefined || typeof setCookie === "string" ? (h as Record<string, string>) : joinHeaders(h);
 }
 
 function joinHeaders(h: IncomingHttpHeaders): Record<string, string> {

@@ -101,17 +101,39 @@ function labelValues(r: ReportRecord): string[] {
   ];
 }
 
+/**
+ * A workload's label values as one key piece, built once per labels object: a workload's requests share
+ * its labels object, so this is one WeakMap lookup (and the piece's hash is computed once by the engine).
+ */
+const workloadParts = new WeakMap<object, { name: string; namespace: string; part: string }>();
+function workloadPart(w: { name: string; namespace: string }, labels: Readonly<Record<string, string>>): string {
+  const c = workloadParts.get(labels);
+  if (c !== undefined && c.name === w.name && c.namespace === w.namespace) return c.part;
+  const part = `${w.name}\u0001${w.namespace}\u0001${labels.app}\u0001${labels.version}`;
+  workloadParts.set(labels, { name: w.name, namespace: w.namespace, part });
+  return part;
+}
+
 export function createIstioMetrics(): IstioMetrics {
-  const series = new Map<string, Series>();
+  /** Every series, in creation order (what /metrics lists), and the index that finds one by its labels. */
+  const series = new Set<Series>();
+  const index = new Map<string, Map<string, Map<string, Series>>>();
   let dropped = 0;
 
   function seriesOf(r: ReportRecord): Series | undefined {
     const a = r.attributes;
-    const s = a.source;
     const d = a.destination;
-    // The key is every label value; a request's bag holds them as plain strings, so this is one concat.
-    const key = `${a.context.reporter}\u0001${s.workload.name}\u0001${s.workload.namespace}\u0001${s.labels.app}\u0001${s.labels.version}\u0001${d.workload.name}\u0001${d.workload.namespace}\u0001${d.labels.app}\u0001${d.labels.version}\u0001${d.service.host}\u0001${a.context.protocol}\u0001${a.response?.code}\u0001${r.grpcStatus}\u0001${a.response?.flags}`;
-    let x = series.get(key);
+    const res = a.response;
+    // Keyed by every label value: each workload's piece is built once (see workloadPart) and keys a map of
+    // its own, so the string made per request is only the short rest.
+    const src = workloadPart(a.source.workload, a.source.labels);
+    const dst = workloadPart(d.workload, d.labels);
+    let bySrc = index.get(src);
+    if (bySrc === undefined) index.set(src, (bySrc = new Map()));
+    let byDst = bySrc.get(dst);
+    if (byDst === undefined) bySrc.set(dst, (byDst = new Map()));
+    const key = `${a.context.reporter}\u0001${d.service.host}\u0001${a.context.protocol}\u0001${res === undefined ? 0 : res.code}\u0001${r.grpcStatus}\u0001${res === undefined ? "" : res.flags}`;
+    let x = byDst.get(key);
     if (x === undefined) {
       if (series.size >= MAX_SERIES) return undefined;
       const values = labelValues(r);
@@ -128,7 +150,8 @@ export function createIstioMetrics(): IstioMetrics {
         responseBytes: new Array<number>(BYTE_BUCKETS.length + 1).fill(0),
         responseBytesSum: 0,
       };
-      series.set(key, x);
+      byDst.set(key, x);
+      series.add(x);
     }
     return x;
   }

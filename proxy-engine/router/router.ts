@@ -5,7 +5,7 @@
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { requestHasBody, resetResponse, responseDestroyed } from "../http/downstream";
-import type { UpstreamResponse } from "../upstream/upstream-response";
+import type { BodySink, UpstreamResponse } from "../upstream/upstream-response";
 import { addFlag, type ActiveStream } from "../http/active-stream";
 import { recordResponseStatus } from "../http/hcm-stats";
 import type { FormatContext } from "../http/header-format";
@@ -13,7 +13,7 @@ import { applyHeaderMutation } from "../http/header-mutation";
 import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import { sendLocalReply } from "../http/local-reply";
 import { pickUntried, requestAllowed, retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
-import { startAttempt, type AttemptFailure } from "../upstream/upstream-request";
+import { startAttempt, type AttemptFailure, type AttemptHandlers } from "../upstream/upstream-request";
 import { runPhase } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
 
@@ -76,7 +76,7 @@ function retriableStatus(p: RetryPolicy, status: number, headers: IncomingHttpHe
 }
 
 export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: ForwardAction): void {
-  const { req, res } = s;
+  const { req } = s;
   const name = pickCluster(action.target, req.headers);
   const cluster = name ? s.config.clusters.get(name) : undefined;
   if (!cluster) {
@@ -91,63 +91,93 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
   }
   s.cluster = cluster;
   cluster.stats.upstream_rq_active.value++;
-  const path = rewritePath(req.url ?? "/", route, action);
-  const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress, s.generateRequestId);
-  if (action.hostRewrite) headers.host = action.hostRewrite;
-  const ctx = route.requestHeaders.length || route.responseHeaders.length ? formatContext(s) : undefined;
-  for (const m of route.requestHeaders) applyHeaderMutation(headers, m, ctx!);
-  const body = requestHasBody(req);
-  const policy = action.retry;
-  let retriesLeft = policy && !body ? policy.numRetries : 0;
-  let retries = 0;
-  const failures: { endpoint: Endpoint; code: string }[] = [];
-  const hash = cluster.hashBased && action.hashPolicy ? action.hashPolicy({ headers: req.headers, query: queryOf(req.url ?? ""), sourceIp: req.socket.remoteAddress ?? "" }) : undefined;
-
+  const f = new Forwarding(s, route, action, cluster);
   if (action.timeoutMs > 0) {
     s.routeTimer = setTimeout(() => {
       cluster.stats.upstream_rq_timeout.value++;
       addFlag(s, "UT");
       // Answer first: abandoning the upstream reports a failure that must not answer in its place.
-      if (!res.headersSent) sendLocalReply(s, 504, `upstream request timeout: no response from cluster "${cluster.name}" within ${action.timeoutMs}ms (route "${route.name}")`);
-      else resetResponse(res);
+      if (!s.res.headersSent) sendLocalReply(s, 504, `upstream request timeout: no response from cluster "${cluster.name}" within ${action.timeoutMs}ms (route "${route.name}")`);
+      else resetResponse(s.res);
       s.upstream?.destroy();
     }, action.timeoutMs);
   }
+  f.attempt();
+}
+
+/**
+ * One forwarded request: its attempts, retries and the response it delivers. A class rather than closures:
+ * one is made per request, on the request path, so its methods live on the prototype (no closures to
+ * allocate, and none for the TypeScript loader to name per call). It is also the response body's sink.
+ */
+class Forwarding implements BodySink {
+  private readonly path: string;
+  private readonly headers: OutgoingHttpHeaders;
+  private readonly ctx: FormatContext | undefined;
+  private readonly body: boolean;
+  private readonly policy: RetryPolicy | undefined;
+  private readonly hash: number | undefined;
+  private retriesLeft: number;
+  private retries = 0;
+  private readonly failures: { endpoint: Endpoint; code: string }[] = [];
+  /** Response bytes are counted only when someone looks at them (tap or access log). */
+  private count = false;
+
+  constructor(
+    private readonly s: ActiveStream,
+    private readonly route: CompiledRoute,
+    action: ForwardAction,
+    private readonly cluster: CompiledCluster,
+  ) {
+    const { req } = s;
+    this.path = rewritePath(req.url ?? "/", route, action);
+    const headers = upstreamRequestHeaders(req.headers, req.socket.remoteAddress, s.generateRequestId);
+    if (action.hostRewrite) headers.host = action.hostRewrite;
+    this.headers = headers;
+    this.ctx = route.requestHeaders.length || route.responseHeaders.length ? formatContext(s) : undefined;
+    for (const m of route.requestHeaders) applyHeaderMutation(headers, m, this.ctx!);
+    this.body = requestHasBody(req);
+    this.policy = action.retry;
+    this.retriesLeft = this.policy && !this.body ? this.policy.numRetries : 0;
+    this.hash = cluster.hashBased && action.hashPolicy ? action.hashPolicy({ headers: req.headers, query: queryOf(req.url ?? ""), sourceIp: req.socket.remoteAddress ?? "" }) : undefined;
+  }
 
   /** A retry the policy wants, if the cluster's retry limit (max_retries or retry_budget) admits it. */
-  const mayRetry = (): boolean => {
-    if (retriesLeft <= 0) return false;
-    if (!s.retrying && !retryAllowed(cluster)) {
-      cluster.stats.upstream_rq_retry_overflow.value++;
+  mayRetry(): boolean {
+    if (this.retriesLeft <= 0) return false;
+    if (!this.s.retrying && !retryAllowed(this.cluster)) {
+      this.cluster.stats.upstream_rq_retry_overflow.value++;
       return false;
     }
     return true;
-  };
+  }
 
-  const retryLater = () => {
-    retriesLeft--;
+  retryLater(): void {
+    const { s, cluster } = this;
+    this.retriesLeft--;
     if (!s.retrying) {
       s.retrying = true;
       cluster.stats.upstream_rq_retry_active.value++;
     }
     cluster.stats.upstream_rq_retry.value++;
-    const delay = backoffMs(policy!, retries++);
+    const delay = backoffMs(this.policy!, this.retries++);
     setTimeout(() => {
-      if (!responseDestroyed(res) && !res.headersSent) attempt();
+      if (!responseDestroyed(s.res) && !s.res.headersSent) this.attempt();
     }, delay);
-  };
+  }
 
-  const fail = (f: AttemptFailure, ep: Endpoint) => {
+  fail(f: AttemptFailure, ep: Endpoint): void {
+    const { s, cluster } = this;
     cluster.outlier?.onLocalOriginFailure(ep);
-    if (res.headersSent || responseDestroyed(res)) return;
+    if (s.res.headersSent || responseDestroyed(s.res)) return;
     if (f.kind === "connect") {
-      failures.push({ endpoint: ep, code: f.code });
-      return attempt();
+      this.failures.push({ endpoint: ep, code: f.code });
+      return this.attempt();
     }
-    const retryOn = policy?.retryOn;
+    const retryOn = this.policy?.retryOn;
     const wants = f.kind === "reset" ? retryOn?.has("reset") : retryOn?.has("5xx") || retryOn?.has("gateway-error");
-    if (wants && mayRetry()) return retryLater();
-    if (wants && policy) {
+    if (wants && this.mayRetry()) return this.retryLater();
+    if (wants && this.policy) {
       addFlag(s, "URX");
       cluster.stats.upstream_rq_retry_limit_exceeded.value++;
     }
@@ -157,52 +187,77 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     }
     addFlag(s, "UC");
     sendLocalReply(s, 503, `upstream connect error or disconnect/reset before headers: ${ep.address} in cluster "${cluster.name}" (${f.code})`);
-  };
+  }
 
-  const deliver = (upRes: UpstreamResponse) => {
+  /** An attempt's response: retried when the policy says so, else delivered. */
+  respond(upRes: UpstreamResponse, ep: Endpoint): void {
+    const { s, cluster, policy } = this;
+    const status = upRes.status;
+    bumpClusterStatus(cluster, status);
+    cluster.outlier?.onResponse(ep, status);
+    if (policy && retriableStatus(policy, status, upRes.headers)) {
+      if (this.mayRetry()) {
+        upRes.discard();
+        return this.retryLater();
+      }
+      addFlag(s, "URX");
+      cluster.stats.upstream_rq_retry_limit_exceeded.value++;
+    }
+    this.deliver(upRes);
+  }
+
+  deliver(upRes: UpstreamResponse): void {
+    const { s, cluster } = this;
+    const { res } = s;
     const status = upRes.status;
     if (responseDestroyed(res)) return void upRes.destroy();
-    if (retries > 0) cluster.stats.upstream_rq_retry_success.value++;
+    if (this.retries > 0) cluster.stats.upstream_rq_retry_success.value++;
     recordResponseStatus(s.stats, status);
     const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
-    for (const m of route.responseHeaders) applyHeaderMutation(out, m, ctx!);
+    for (const m of this.route.responseHeaders) applyHeaderMutation(out, m, this.ctx!);
     for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
     s.status = status;
     s.responseHeaders = out;
     res.writeHead(status, out);
-    // Response bytes are counted only when someone looks at them (tap or access log); tap also sees the
-    // chunks (to capture the body), inside the same branch, so an idle tap costs nothing here.
-    const count = s.tap !== undefined || s.accessLogs.length !== 0;
-    upRes.stream({
-      onData(chunk) {
-        if (count) {
-          s.responseBytes += chunk.length;
-          if (s.tap !== undefined) s.tap.responseData(chunk);
-        }
-        return (res as NodeJS.WritableStream).write(chunk);
-      },
-      onDrain(resume) {
-        res.once("drain", resume);
-      },
-      onEnd(trailers) {
-        s.trailers = trailers;
-        // Trailers (gRPC's grpc-status) go out before the end of the stream.
-        if (trailers) res.addTrailers(trailers);
-        res.end();
-      },
-      onError() {
-        // An upstream reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
-        if (!responseDestroyed(res)) {
-          addFlag(s, "UR");
-          resetResponse(res);
-        }
-      },
-    });
-  };
+    // Tap also sees the chunks (to capture the body), inside the same branch, so an idle tap costs nothing.
+    this.count = s.tap !== undefined || s.accessLogs.length !== 0;
+    upRes.stream(this);
+  }
 
-  const attempt = (): void => {
+  onData(chunk: Buffer): boolean {
+    const s = this.s;
+    if (this.count) {
+      s.responseBytes += chunk.length;
+      if (s.tap !== undefined) s.tap.responseData(chunk);
+    }
+    return (s.res as NodeJS.WritableStream).write(chunk);
+  }
+
+  onDrain(resume: () => void): void {
+    this.s.res.once("drain", resume);
+  }
+
+  onEnd(trailers: IncomingHttpHeaders | undefined): void {
+    const s = this.s;
+    s.trailers = trailers;
+    // Trailers (gRPC's grpc-status) go out before the end of the stream.
+    if (trailers) s.res.addTrailers(trailers);
+    s.res.end();
+  }
+
+  onError(): void {
+    // An upstream reset mid-body resets the downstream (UR); the downstream leaving is the connection manager's (DC).
+    const s = this.s;
+    if (!responseDestroyed(s.res)) {
+      addFlag(s, "UR");
+      resetResponse(s.res);
+    }
+  }
+
+  attempt(): void {
+    const { s, cluster, failures } = this;
     // A hash names one host; once it failed, later attempts pick without it.
-    const ep = pickUntried(cluster, (e) => failures.some((f) => f.endpoint === e), failures.length === 0 ? hash : undefined);
+    const ep = pickUntried(cluster, (e) => failures.some((f) => f.endpoint === e), failures.length === 0 ? this.hash : undefined);
     if (!ep) {
       if (failures.length === 0) {
         addFlag(s, "UH");
@@ -216,32 +271,32 @@ export function forwardRequest(s: ActiveStream, route: CompiledRoute, action: Fo
     s.attempts++;
     if (s.filterContext) {
       const ctx = s.filterContext;
-      return runPhase(s.filters, "afterChooseHost", ctx, () => send(ep));
+      return runPhase(s.filters, "afterChooseHost", ctx, () => this.send(ep));
     }
-    send(ep);
-  };
+    this.send(ep);
+  }
 
-  const send = (ep: Endpoint): void => {
+  send(ep: Endpoint): void {
+    const s = this.s;
     s.upstreamStartedAt = performance.now();
-    s.upstream = startAttempt(s, cluster, ep, { path, headers, perTryTimeoutMs: policy?.perTryTimeoutMs ?? 0, hasBody: body }, {
-      onResponse(upRes) {
-        const status = upRes.status;
-        bumpClusterStatus(cluster, status);
-        cluster.outlier?.onResponse(ep, status);
-        if (policy && retriableStatus(policy, status, upRes.headers)) {
-          if (mayRetry()) {
-            upRes.discard();
-            return retryLater();
-          }
-          addFlag(s, "URX");
-          cluster.stats.upstream_rq_retry_limit_exceeded.value++;
-        }
-        deliver(upRes);
-      },
-      onFailure: (f) => fail(f, ep),
-    });
-  };
-  attempt();
+    s.upstream = startAttempt(s, this.cluster, ep, { path: this.path, headers: this.headers, perTryTimeoutMs: this.policy?.perTryTimeoutMs ?? 0, hasBody: this.body }, new AttemptResult(this, ep));
+  }
+}
+
+/** What one attempt reports, tied to the endpoint it went to (a late failure is charged to the right host). */
+class AttemptResult implements AttemptHandlers {
+  constructor(
+    private readonly f: Forwarding,
+    private readonly ep: Endpoint,
+  ) {}
+
+  onResponse(upRes: UpstreamResponse): void {
+    this.f.respond(upRes, this.ep);
+  }
+
+  onFailure(failure: AttemptFailure): void {
+    this.f.fail(failure, this.ep);
+  }
 }
 
 function queryOf(url: string): string {

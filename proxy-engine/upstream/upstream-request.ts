@@ -194,7 +194,7 @@ function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
     stream = session.request(headers, { endStream: !opts.hasBody });
   } catch (e) {
     queueMicrotask(() => a.fail({ kind: "connect", code: (e as NodeJS.ErrnoException).code ?? (e as Error).message }));
-    return { destroy: () => {} };
+    return { destroy() {} };
   }
   if (opts.hasBody) req.pipe(stream);
   let trailers: IncomingHttpHeaders | undefined;
@@ -219,8 +219,12 @@ function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
           k.onEnd(trailers);
         });
       },
-      discard: () => void stream.resume(),
-      destroy: () => stream.destroy(),
+      discard() {
+        stream.resume();
+      },
+      destroy() {
+        stream.destroy();
+      },
     });
   });
   stream.on("error", (err: NodeJS.ErrnoException) => {
@@ -232,7 +236,11 @@ function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
     }
     a.fail(connected ? { kind: "reset", code } : { kind: "connect", code });
   });
-  return { destroy: () => stream.destroy() };
+  return {
+    destroy() {
+      stream.destroy();
+    },
+  };
 }
 
 function stripPseudo(h: IncomingHttpHeaders): IncomingHttpHeaders {

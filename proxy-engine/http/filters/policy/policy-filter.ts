@@ -118,6 +118,8 @@ export function createPolicyFilter(cfg: PolicyFilter, path: string, rt: PolicyRu
   };
 }
 
+const PROTOCOLS: Record<string, string> = { "1.1": "HTTP/1.1", "2.0": "HTTP/2.0", "1.0": "HTTP/1.0" };
+
 function recordOf(s: ActiveStream, a: Attributes, st: PolicyState, proxy: string): ReportRecord {
   const { req } = s;
   const grpc = a.context.protocol === "grpc" ? (s.trailers?.["grpc-status"] ?? s.responseHeaders?.["grpc-status"]) : undefined;
@@ -126,7 +128,7 @@ function recordOf(s: ActiveStream, a: Attributes, st: PolicyState, proxy: string
     proxy,
     attributes: a,
     startTime: a.request.time,
-    protocol: `HTTP/${req.httpVersion}`,
+    protocol: PROTOCOLS[req.httpVersion] ?? `HTTP/${req.httpVersion}`,
     routeName: s.route?.name ?? "",
     upstreamCluster: s.cluster?.name ?? "",
     upstreamHost: s.endpoint?.address ?? "",
