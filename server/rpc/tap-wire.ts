@@ -29,7 +29,8 @@ const tag = (no: number, wireType: number) => (no << 3) | wireType;
  * does: no copy per event. Bytes once written are never overwritten; a slab is dropped once full (the
  * views keep it alive until they are gone).
  */
-const SLAB_BYTES = 128 * 1024;
+/** Room for several batches of 256 ordinary events; a bigger batch gets a slab of its own size. */
+const SLAB_BYTES = 512 * 1024;
 let buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 /** Where the event being encoded starts in `buf`. */
@@ -369,8 +370,9 @@ function writeToSlab(write: () => void): void {
       return;
     } catch (err) {
       if (err !== SLAB_FULL) throw err;
-      // Not enough room left: a new slab, twice as big if the bytes did not fit even in a whole one.
-      buf = Buffer.allocUnsafeSlow(begin === 0 ? buf.length * 2 : SLAB_BYTES);
+      // Not enough room left: a new slab, with room for twice what was written before it ran out (a whole
+      // slab that was too small doubles), so a batch is encoded again at most once or twice.
+      buf = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, begin === 0 ? buf.length * 2 : (pos - begin) * 2));
       pos = 0;
       envelopes = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
     }
