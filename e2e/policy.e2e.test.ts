@@ -79,6 +79,8 @@ describe("Policy", () => {
     await page.getByTestId("new-check-rule").click();
     await page.waitForURL(/\/config\/edit\?kind=CheckRule$/);
     await page.getByTestId("check-rule-form").waitFor();
+    // The editor lives under /config, but a CheckRule is Policy's: the sidebar says so.
+    expect(await page.locator('nav a[aria-current="page"] .nav-label').textContent()).toBe("Policy");
 
     await page.locator('input[name="name"]').fill("e2e-deny");
     await page.getByTestId("add-selector-label").click();
