@@ -5,6 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { MatchSchema } from "../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
 import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
+import { meterCpuPerRequest } from "./bench-kit";
 
 const ports = (process.env.UPSTREAM_PORTS ?? process.env.UPSTREAM_PORT ?? "").split(",").map(Number);
 const mode = process.env.TAP ?? "none";
@@ -24,16 +25,4 @@ if (mode !== "none") {
 console.log(`port ${proxy.listeners()[0]!.address.split(":")[1]}`);
 // CPU time per request is steadier than req/s on a shared box: SIGUSR1 starts a measurement (after
 // warm-up), SIGTERM reports it, for before/after comparisons of the request path.
-const rq = proxy.stats.counter("http.ingress.downstream_rq_total");
-let cpu0 = process.cpuUsage();
-let rq0 = 0;
-process.on("SIGUSR1", () => {
-  cpu0 = process.cpuUsage();
-  rq0 = rq.value;
-});
-process.on("SIGTERM", () => {
-  const used = process.cpuUsage(cpu0);
-  const requests = rq.value - rq0;
-  console.error(`tap events ${events}; cpu ${((used.user + used.system) / Math.max(1, requests)).toFixed(1)} µs/request over ${requests} requests`);
-  process.exit(0);
-});
+meterCpuPerRequest(proxy.stats.counter("http.ingress.downstream_rq_total"), () => `tap events ${events}`);

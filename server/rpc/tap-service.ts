@@ -1,7 +1,7 @@
 // TapService: turns an ObserveRequest into one tap registered on every proxy in its scope, and streams its
-// events in batches through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a second while
-// dropping and once at the end. The first message is empty: it says the tap is registered. The tap is
-// unregistered the moment the caller goes away or the runtime stops.
+// events in batches through a bounded queue, with a Drops event (queue overflow, max_rps) at most once a
+// second while dropping and once at the end. The first message is empty: it says the tap is registered.
+// The tap is unregistered the moment the caller goes away or the runtime stops.
 
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";

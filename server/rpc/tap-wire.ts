@@ -27,9 +27,9 @@ const tag = (no: number, wireType: number) => (no << 3) | wireType;
 /**
  * Events are encoded straight into a shared slab and handed out as views of it, as Node's Buffer pool
  * does: no copy per event. Bytes once written are never overwritten; a slab is dropped once full (the
- * views keep it alive until they are gone).
+ * views keep it alive until they are gone). A slab holds several batches of 256 ordinary events; a bigger
+ * batch gets a slab of its own size.
  */
-/** Room for several batches of 256 ordinary events; a bigger batch gets a slab of its own size. */
 const SLAB_BYTES = 512 * 1024;
 let buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
@@ -86,18 +86,22 @@ function open(): number {
   return pos++;
 }
 
-/** Returns how far the body moved right (0 under 128 bytes). */
-function close(start: number): number {
+function close(start: number): void {
   const len = pos - start - 1;
   if (len < 128) {
     buf[start] = len;
-    return 0;
+    return;
   }
   let extra = 0;
   for (let l = len >>> 7; l > 0; l >>>= 7) extra++;
   ensure(extra);
   buf.copyWithin(start + 1 + extra, start + 1, pos);
   pos += extra;
+  // An envelope cached inside the body moved with it (only the last one written can be: a body holds one event).
+  if (freshEnvelope !== undefined && freshEnvelope.start > start) {
+    freshEnvelope.start += extra;
+    freshEnvelope.end += extra;
+  }
   let p = start;
   let v = len;
   while (v > 127) {
@@ -105,7 +109,6 @@ function close(start: number): number {
     v >>>= 7;
   }
   buf[p] = v;
-  return extra;
 }
 
 /** Tag and UTF-8 string (ASCII copied in JS, which beats a native call for short strings). */
@@ -252,7 +255,7 @@ interface EnvelopeBytes {
 }
 const ENVELOPE_SLOTS = 128;
 let envelopes: (EnvelopeBytes | undefined)[] = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
-/** The entry the last writeEnvelope() made (undefined when it copied a cached one). */
+/** The entry the last writeEnvelope() made (undefined when it copied a cached one); close() keeps it in place. */
 let freshEnvelope: EnvelopeBytes | undefined;
 
 function writeEnvelope(e: TapEvent): void {
@@ -375,15 +378,15 @@ function writeToSlab(write: () => void): void {
       buf = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, begin === 0 ? buf.length * 2 : (pos - begin) * 2));
       pos = 0;
       envelopes = new Array<EnvelopeBytes | undefined>(ENVELOPE_SLOTS);
+      freshEnvelope = undefined;
     }
   }
 }
 
-/** Encodes into the slab; false when toBinary has to do it (unknown fields). */
-function encode(e: TapEvent): boolean {
-  if (e.$unknown?.length) return false;
+/** Runs `write` into the slab; false when toBinary has to do it (unknown fields below the top level). */
+function encode(write: () => void): boolean {
   try {
-    writeToSlab(() => writeEvent(e));
+    writeToSlab(write);
     return true;
   } catch (err) {
     // (What it wrote stays: a cached envelope may point into it.)
@@ -394,7 +397,7 @@ function encode(e: TapEvent): boolean {
 
 /** The event's protobuf encoding: exactly toBinary(TapEventSchema, e). */
 export function encodeTapEvent(e: TapEvent): Uint8Array {
-  return encode(e) ? buf.subarray(begin, pos) : toBinary(TapEventSchema, e);
+  return !e.$unknown?.length && encode(() => writeEvent(e)) ? buf.subarray(begin, pos) : toBinary(TapEventSchema, e);
 }
 
 /**
@@ -405,31 +408,18 @@ export function encodeTapEvent(e: TapEvent): Uint8Array {
  */
 export function preEncodedObserveResponse(events: TapEvent[]): ObserveResponse {
   const plain: ObserveResponse = { $typeName: "meshdash.tap.v1.ObserveResponse", events };
-  for (const e of events) if (e.$unknown?.length) return plain;
-  try {
-    writeToSlab(() => {
+  const encoded =
+    !events.some((e) => e.$unknown?.length) &&
+    encode(() => {
       for (const e of events) {
         ensure(1);
         buf[pos++] = tag(1, LEN);
         const start = open();
-        freshEnvelope = undefined;
         writeEvent(e);
-        // A long event moves right to make room for its length: so does the envelope it just cached.
-        const moved = close(start);
-        // (writeEvent set it: TypeScript cannot see that through the call.)
-        const fresh = freshEnvelope as EnvelopeBytes | undefined;
-        if (moved !== 0 && fresh !== undefined) {
-          fresh.start += moved;
-          fresh.end += moved;
-        }
+        close(start);
       }
     });
-  } catch (err) {
-    // (What it wrote stays: a cached envelope may point into it.)
-    if (err === UNENCODABLE) return plain;
-    throw err;
-  }
-  if (pos === begin) return plain;
+  if (!encoded || pos === begin) return plain;
   // toBinary writes an unknown field as tag + data, so the first event's tag is split off as `no` and
   // `wireType`; the data holds the rest of the bytes (its length, its bytes and every later event) verbatim.
   const t = buf[begin]!;
