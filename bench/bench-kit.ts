@@ -30,6 +30,8 @@ export function pinned(cpus: string, cmd: string, args: string[]): [string, stri
 export interface Child {
   port: number;
   child: ChildProcess;
+  /** What it printed up to its "port N" line (a child may name more ports there). */
+  banner: string;
   stderr(): string;
 }
 
@@ -44,7 +46,7 @@ export function startChild(script: string, env: Record<string, string>, cpus = P
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
       const m = /port (\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), child, stderr: () => err });
+      if (m) resolve({ port: Number(m[1]), child, banner: out, stderr: () => err });
     });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}: ${err}`)));
   });
@@ -103,6 +105,34 @@ export async function loadConnections(port: number, connections: number, seconds
   }
   const r = await autocannon({ url, connections, duration: seconds });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+/**
+ * Load that runs until stopped (or for at most `seconds`): for benches that change the proxy's state while
+ * it is loaded and read its own counters at the edges of each window.
+ */
+export function startLoad(port: number, seconds: number): { stop(): Promise<void> } {
+  const url = `http://127.0.0.1:${port}/bench`;
+  if (WRK) {
+    const [cmd, args] = pinned(LOAD_CPU, "wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, url]);
+    const child = spawn(cmd, args, { stdio: "ignore" });
+    const exited = new Promise((r) => child.once("exit", r));
+    return {
+      async stop() {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+        await exited;
+      },
+    };
+  }
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds }, () => finished());
+  return {
+    async stop() {
+      instance.stop();
+      await done;
+    },
+  };
 }
 
 /**

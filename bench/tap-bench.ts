@@ -1,118 +1,176 @@
-// `npm run bench:tap`: what tap costs the proxy, in one run on loopback. Rows: no tap; a tap that came and
-// went (the registry is empty again); a tap active but matching nothing; a tap matching every request at
-// the default max_rps (100/s, headers extracted, events drained in batches and encoded as the RPC stream does
-// for a binary client: tap-wire's pre-encoding, then Connect's toBinary); and,
-// for reference, the same with no rate limit. Each row is a fresh proxy process (this file, run with
-// TAP_BENCH_ROLE=proxy) in front of bench/upstream-process.ts; load comes from wrk when installed, else
-// autocannon. CPU µs per request in the proxy process is the steadier figure on a shared machine.
-// Env: BENCH_DURATION (seconds per row, default 5), BENCH_CONNECTIONS (default 32), BENCH_ROUNDS (default
-// 1; more rounds interleave the rows and report medians).
+// `npm run bench:tap`: what a tap costs the proxy, through the product's whole tap path. One proxy process
+// (bench/tap-proxy-process.ts, pinned to its own CPU) serves a steady wrk load and the real TapService; a
+// subscriber process (bench/tap-subscriber-process.ts) opens and closes taps over gRPC. The load never
+// stops while the tap state changes window by window: no tap (after taps came and went), no tap again (an
+// A/A control, which shows this machine's noise), a tap matching nothing, a tap matching everything at the
+// default max_rps (100/s), and the same with no rps limit. Each round runs every state once, in a rotated
+// order; a state's cost is the median over rounds of its rps relative to the same round's no-tap window.
+// Adjacent windows share the machine's slow drifts, which swing separate runs by ±30% here.
+// Env: BENCH_ROUNDS (default 20), BENCH_WINDOW_MS (default 500), BENCH_CONNECTIONS (default 32), BENCH_VERBOSE=1
+// (print every window).
 
-import { create, toBinary } from "@bufbuild/protobuf";
+import { spawn } from "node:child_process";
 import path from "node:path";
+import readline from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { MatchSchema, ObserveResponseSchema, type TapEvent } from "../proto/gen/meshdash/tap/v1/tap_pb";
-import { compileTapMatch, createProxy, createTap } from "../proxy-engine";
-import { singleListenerBootstrap, staticClusterJson } from "../proxy-engine/test-util/upstream";
-import { createEventQueue } from "../server/rpc/event-queue";
-import { preEncodedObserveResponse } from "../server/rpc/tap-wire";
-import { CONNECTIONS, DURATION_S, LOADER, type LoadResult, measureProxy, median, meterCpuPerRequest, num, pct, PIN, PROXY_CPU, LOAD_CPU, ROUNDS, startChild, startWarmUpstream, stopChild } from "./bench-kit";
+import { CONNECTIONS, LOAD_CPU, LOADER, median, num, PIN, pinned, PROXY_CPU, startChild, startLoad, startWarmUpstream, stopChild } from "./bench-kit";
+import type { TapMode } from "./tap-subscriber-process";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const self = fileURLToPath(import.meta.url);
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 20));
+const WINDOW_MS = Math.max(100, Number(process.env.BENCH_WINDOW_MS ?? 500));
 
-type Mode = "none" | "gone" | "nomatch" | "all" | "all-unlimited";
-
-// ---- proxy role: one engine proxy with the tap setup named by TAP ----
-
-async function runProxy(): Promise<void> {
-  const mode = (process.env.TAP ?? "none") as Mode;
-  const bootstrap = singleListenerBootstrap({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "up" } }] }, [staticClusterJson("up", [Number(process.env.UPSTREAM_PORT)])]);
-  const proxy = createProxy({ id: "bench", role: "gateway", bootstrap });
-  await proxy.start();
-  let events = 0;
-  let encodedBytes = 0;
-  if (mode !== "none") {
-    const queue = createEventQueue<TapEvent>(10_000);
-    const never = create(MatchSchema, { match: { case: "http", value: { match: { case: "path", value: { match: { case: "prefix", value: "/never" } } } } } });
-    const tap = createTap({
-      limit: 100_000_000,
-      match: compileTapMatch(mode === "nomatch" ? never : undefined),
-      extractHeaders: true,
-      maxRps: mode === "all" ? 100 : 0,
-      emit: (e) => queue.push(e),
-      onComplete: () => queue.close(),
-    });
-    const unregister = proxy.taps.register(tap);
-    if (mode === "gone") unregister();
-    void (async () => {
-      for await (const batch of queue) {
-        events += batch.length;
-        // What TapService does for a binary (Connect/gRPC) client, then Connect's own serialization.
-        encodedBytes += toBinary(ObserveResponseSchema, preEncodedObserveResponse(batch)).length;
-      }
-    })();
-  }
-  console.log(`port ${proxy.listeners()[0]!.address.split(":").pop()}`);
-  meterCpuPerRequest(proxy.stats.counter("http.ingress.downstream_rq_total"), () => `events ${events} bytes ${encodedBytes}`);
+interface Row {
+  key: string;
+  mode: TapMode;
+  label: string;
+  /** Most rps it may cost, in percent, or undefined when the issue sets no target. */
+  target?: number;
 }
 
-// ---- bench role ----
-
-interface Result extends LoadResult {
-  cpuUs: number;
-  events: number;
-}
-
-async function measure(upstreamPort: number, mode: Mode): Promise<Result> {
-  const r = await measureProxy(await startChild(self, { TAP_BENCH_ROLE: "proxy", TAP: mode, UPSTREAM_PORT: String(upstreamPort) }));
-  const m = /cpu ([\d.]+) events (\d+)/.exec(r.report);
-  return { ...r, cpuUs: Number(m?.[1] ?? NaN), events: Number(m?.[2] ?? NaN) };
-}
-
-const ROWS: [Mode, string][] = [
-  ["none", "no tap"],
-  ["gone", "a tap came and went (idle again)"],
-  ["nomatch", "a tap active, matching nothing"],
-  ["all", "a tap matching all, max_rps 100"],
-  ["all-unlimited", "a tap matching all, no rps limit"],
+const ROWS: Row[] = [
+  { key: "none", mode: "none", label: "no tap (after taps came and went)" },
+  { key: "none-again", mode: "none", label: "no tap again (A/A control)", target: 1 },
+  { key: "nomatch", mode: "nomatch", label: "a tap matching nothing", target: 1 },
+  { key: "all", mode: "all", label: "a tap matching all, max_rps 100" },
+  { key: "all-unlimited", mode: "all-unlimited", label: "a tap matching all, no rps limit", target: 15 },
 ];
 
-
-async function main(): Promise<void> {
-  console.log(`tap benchmark: ${LOADER} -c${CONNECTIONS}, ${DURATION_S}s per row, ${ROUNDS} round(s), 64-byte bodies, node ${process.version}${PIN ? `, proxy pinned to CPU ${PROXY_CPU}, load and upstream to CPU ${LOAD_CPU}` : ""}`);
-  const upstream = await startWarmUpstream(path.join(here, "upstream-process.ts"), 64);
-  const results = new Map<Mode, Result[]>(ROWS.map(([m]) => [m, []]));
-  try {
-    for (let round = 0; round < ROUNDS; round++) for (const [mode] of ROWS) results.get(mode)!.push(await measure(upstream.port, mode));
-  } finally {
-    await stopChild(upstream);
-  }
-  const row = (mode: Mode): Result => {
-    const rs = results.get(mode)!;
-    const pick = (k: keyof Result) => median(rs.map((r) => r[k]));
-    return { rps: pick("rps"), p50: pick("p50"), p99: pick("p99"), errors: pick("errors"), cpuUs: pick("cpuUs"), events: pick("events") };
-  };
-  const base = row("none");
-  console.log(`\n${"proxy with".padEnd(36)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"cpu µs/rq".padStart(9)} ${"Δ req/s".padStart(8)} ${"Δ cpu".padStart(7)} ${"events".padStart(8)} ${"errors".padStart(6)}`);
-  for (const [mode, label] of ROWS) {
-    const r = row(mode);
-    const delta = mode === "none" ? ["—", "—"] : [pct(r.rps, base.rps), pct(r.cpuUs, base.cpuUs)];
-    console.log(
-      `${label.padEnd(36)} ${num(r.rps).padStart(8)} ${num(r.p50, 2).padStart(7)} ${num(r.p99, 2).padStart(7)} ${num(r.cpuUs, 1).padStart(9)} ${delta[0]!.padStart(8)} ${delta[1]!.padStart(7)} ${num(r.events).padStart(8)} ${String(r.errors).padStart(6)}`,
-    );
-  }
-  const gone = row("gone");
-  const nomatch = row("nomatch");
-  console.log(
-    `\nidle tap (no tap is active) is one branch per request: a tap that came and went is at ${pct(gone.cpuUs, base.cpuUs)} CPU/request and ${pct(gone.rps, base.rps)} req/s of no tap; ` +
-      `an active tap that matches nothing costs ${pct(nomatch.cpuUs, base.cpuUs)} CPU/request. Differences within a few percent are this machine's noise (BENCH_ROUNDS=3 for medians).`,
-  );
+interface Window {
+  rps: number;
+  cpuUs: number;
+  /** Events the subscriber received, and the ObserveResponse messages that carried them. */
+  events: number;
+  messages: number;
+  seconds: number;
+  dropped: number;
 }
 
-if (process.env.TAP_BENCH_ROLE === "proxy") await runProxy();
-else
-  await main().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
+interface Snapshot {
+  t: number;
+  requests: number;
+  cpuUs: number;
+  taps: number;
+}
+
+async function snapshot(port: number): Promise<Snapshot> {
+  return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Snapshot;
+}
+
+/** The subscriber child: send a command, wait for the line that answers it. */
+function startSubscriber(tapPort: number) {
+  const [cmd, args] = pinned(LOAD_CPU, process.execPath, ["--import", "tsx", path.join(here, "tap-subscriber-process.ts")]);
+  const child = spawn(cmd, args, { env: { ...process.env, TAP_PORT: String(tapPort) }, stdio: ["pipe", "pipe", "inherit"] });
+  const waiters: { prefix: string; resolve(line: string): void }[] = [];
+  const lines: string[] = [];
+  readline.createInterface({ input: child.stdout! }).on("line", (line) => {
+    const i = waiters.findIndex((w) => line.startsWith(w.prefix));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(line);
+    else lines.push(line);
   });
+  const died = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`tap subscriber exited with ${code}`))));
+  died.catch(() => {});
+  const expect = (prefix: string) => {
+    const seen = lines.findIndex((l) => l.startsWith(prefix));
+    if (seen >= 0) return Promise.resolve(lines.splice(seen, 1)[0]!);
+    return Promise.race([new Promise<string>((resolve) => waiters.push({ prefix, resolve })), died]);
+  };
+  return {
+    ready: expect("ready"),
+    command(line: string, answer: string): Promise<string> {
+      child.stdin!.write(`${line}\n`);
+      return expect(answer);
+    },
+    stop() {
+      child.stdin!.end();
+      child.kill("SIGTERM");
+    },
+  };
+}
+
+type Subscriber = ReturnType<typeof startSubscriber>;
+
+/** Waits (briefly) for the proxy to show `taps` registered taps: a cancelled tap is unregistered asynchronously. */
+async function settle(control: number, taps: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await snapshot(control)).taps === taps) return;
+    await sleep(5);
+  }
+  throw new Error(`the proxy never showed ${taps} active tap(s)`);
+}
+
+async function measureWindow(control: number, sub: Subscriber, mode: TapMode): Promise<Window> {
+  if (mode !== "none") await sub.command(`start ${mode}`, "registered");
+  await settle(control, mode === "none" ? 0 : 1);
+  const a = await snapshot(control);
+  await sleep(WINDOW_MS);
+  const b = await snapshot(control);
+  let events = 0;
+  let messages = 0;
+  let dropped = 0;
+  if (mode !== "none") {
+    [events, messages, dropped] = (await sub.command("stop", "stopped")).split(" ").slice(1).map(Number) as [number, number, number];
+  }
+  const n = b.requests - a.requests;
+  return { rps: (n * 1000) / (b.t - a.t), cpuUs: (b.cpuUs - a.cpuUs) / Math.max(1, n), events, messages, seconds: (b.t - a.t) / 1000, dropped };
+}
+
+const signed = (v: number) => `${v >= 0 ? "+" : ""}${num(v, 1)}%`;
+
+async function main(): Promise<void> {
+  console.log(
+    `tap benchmark: ${LOADER} -c${CONNECTIONS} held steady, ${ROUNDS} rounds of ${ROWS.length} windows of ${WINDOW_MS} ms, 64-byte bodies, headers extracted, node ${process.version}` +
+      (PIN ? `; proxy and TapService pinned to CPU ${PROXY_CPU}, load, upstream and tap subscriber to CPU ${LOAD_CPU}` : ""),
+  );
+  const upstream = await startWarmUpstream(path.join(here, "upstream-process.ts"), 64);
+  const proxy = await startChild(path.join(here, "tap-proxy-process.ts"), { UPSTREAM_PORT: String(upstream.port) });
+  const [, tapPort, control] = /tap (\d+) control (\d+)/.exec(proxy.banner)!.map(Number) as [number, number, number];
+  const sub = startSubscriber(tapPort);
+  const results = new Map<string, Window[]>(ROWS.map((r) => [r.key, []]));
+  // Generous: wrk is stopped as soon as the last window ends.
+  const load = startLoad(proxy.port, Math.ceil(10 + ((ROUNDS + 1) * ROWS.length * (WINDOW_MS + 400)) / 1000));
+  try {
+    await sub.ready;
+    await sleep(1500); // JIT and connection pools under load before anything is measured
+    for (let round = -1; round < ROUNDS; round++) {
+      // Round -1 warms every path up and is not recorded; the others rotate the order.
+      const order = ROWS.map((_, i) => ROWS[(i + Math.max(0, round)) % ROWS.length]!);
+      for (const row of order) {
+        const w = await measureWindow(control, sub, row.mode);
+        if (round >= 0) results.get(row.key)!.push(w);
+        if (process.env.BENCH_VERBOSE) console.log(`round ${round} ${row.key.padEnd(14)} ${num(w.rps).padStart(6)} rps ${num(w.cpuUs, 1).padStart(6)} µs/rq ${w.events} events`);
+      }
+    }
+  } finally {
+    await load.stop();
+    sub.stop();
+    await stopChild(proxy);
+    await stopChild(upstream);
+  }
+
+  const base = results.get("none")!;
+  console.log(`\n${"proxy with".padEnd(36)} ${"req/s".padStart(8)} ${"cpu µs/rq".padStart(9)} ${"Δ req/s".padStart(8)} ${"Δ cpu".padStart(7)} ${"events/s".padStart(9)} ${"batch".padStart(6)} ${"dropped".padStart(8)}  target`);
+  let failed = false;
+  for (const row of ROWS) {
+    const ws = results.get(row.key)!;
+    // Paired: each window against its own round's no-tap window.
+    const dRps = median(ws.map((w, i) => (w.rps / base[i]!.rps - 1) * 100));
+    const dCpu = median(ws.map((w, i) => (w.cpuUs / base[i]!.cpuUs - 1) * 100));
+    const events = median(ws.map((w) => w.events / w.seconds));
+    const batch = ws.reduce((n, w) => n + w.events, 0) / Math.max(1, ws.reduce((n, w) => n + w.messages, 0));
+    const dropped = ws.reduce((n, w) => n + w.dropped, 0);
+    const met = row.target === undefined ? undefined : -dRps <= row.target;
+    if (met === false) failed = true;
+    console.log(
+      `${row.label.padEnd(36)} ${num(median(ws.map((w) => w.rps))).padStart(8)} ${num(median(ws.map((w) => w.cpuUs)), 1).padStart(9)} ${(row.key === "none" ? "—" : signed(dRps)).padStart(8)} ${(row.key === "none" ? "—" : signed(dCpu)).padStart(7)} ${num(events).padStart(9)} ${(row.mode === "none" ? "—" : num(batch, 1)).padStart(6)} ${String(dropped).padStart(8)}  ${row.target === undefined ? "—" : `≤ ${row.target}% drop: ${met ? "ok" : "MISSED"}`}`,
+    );
+  }
+  console.log(`\nΔ columns are medians of per-round ratios to that round's no-tap window. "batch" is events per ObserveResponse message.`);
+  if (failed) console.log("a target was missed (see the A/A control row for this run's noise floor)");
+}
+
+await main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -53,6 +53,24 @@ describe("event queue", () => {
     expect(await got).toEqual([[1, 2], [3, 4, 5], [6, 7, 8], [9]]);
   });
 
+  it("hands over in one batch what separate callbacks of one event-loop turn queued", async () => {
+    // A proxy emits a request's events from separate I/O callbacks; each must not become its own message.
+    const q = createEventQueue<string>(100);
+    const got = batches(q);
+    await new Promise((r) => setImmediate(r)); // the consumer is waiting
+    await new Promise<void>((done) => {
+      setImmediate(() => q.push("a"));
+      setImmediate(() => q.push("b"));
+      setImmediate(() => {
+        q.push("c");
+        done();
+      });
+    });
+    await new Promise((r) => setImmediate(r));
+    q.close();
+    expect(await got).toEqual([["a", "b", "c"]]);
+  });
+
   it("ends a waiting consumer when it returns early", async () => {
     const q = createEventQueue<number>(10);
     const it = q[Symbol.asyncIterator]();

@@ -1,7 +1,9 @@
 // A bounded async queue between a producer that must never block (the proxy's request path) and one
 // streaming consumer (an RPC). When full, new events are dropped and counted rather than buffered. The
 // consumer takes batches: everything queued since it last looked (at most `maxBatch`), so a busy stream
-// pays its per-message cost once per batch, and an idle one still gets each item at once.
+// pays its per-message cost once per batch, and an idle one still gets each item at once. A waiting consumer
+// is answered after the current turn of the event loop (setImmediate), not on a microtask: a proxy emits a
+// request's events from separate I/O callbacks, and a microtask would hand them over one by one.
 
 export interface EventQueue<T> extends AsyncIterable<T[]> {
   push(item: T): void;
@@ -46,7 +48,7 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256): EventQueu
     return { value: batch, done: false };
   }
 
-  /** Answers a waiting consumer with what a whole synchronous burst of pushes queued (one microtask later). */
+  /** Answers a waiting consumer with everything queued in this turn of the event loop (setImmediate). */
   function deliver(): void {
     scheduled = false;
     if (waiting === undefined) return;
@@ -60,7 +62,7 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256): EventQueu
   function signal(): void {
     if (waiting === undefined || scheduled) return;
     scheduled = true;
-    queueMicrotask(deliver);
+    setImmediate(deliver);
   }
 
   const iterator: AsyncIterableIterator<T[]> = {
