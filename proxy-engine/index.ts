@@ -21,7 +21,7 @@ export { createHistogram, quantile, DEFAULT_BUCKETS, type Counter, type Histogra
 export type { CompiledConfig, CompiledListener } from "./config/compile";
 export type { CompiledRoute, CompiledRouteTable, CompiledVirtualHost, RouteAction, RouteStats } from "./router/route-table";
 export { describeRouteMatch, explainRoute, virtualHostsOf, type ExplainRequest, type RouteExplanation, type RouteVerdict, type VirtualHostVerdict } from "./router/explain-route";
-export { compileSafeRegex, RegexError } from "./router/safe-regex";
+export { compileSafeRegex, RegexError, type SafeRegex } from "./router/safe-regex";
 export { healthFlags } from "./admin/clusters-view";
 export { checkExpression, compileExpression, MAX_EXPRESSION_BYTES, type ExpressionCheck, type ExpressionKind } from "./policy/cel-expression";
 export type { Attributes, Reporter } from "./policy/attributes";

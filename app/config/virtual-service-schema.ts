@@ -1,6 +1,7 @@
 // Client-side zod schema of a VirtualService (the fields the form edits), checked as the user types:
 // required fields, ranges, durations, and route weights that sum to 100. Paths match the server's.
 
+import { RE2JS } from "@bufbuild/re2";
 import { z } from "zod";
 import { duration, fail, HEADER_NAME, int, namespaceName, percent, problemsOf, ruleHost, ruleName, serviceHost, subsetName, whenArray, whenObject } from "./schema-kit";
 import type { FieldProblem } from "./field-errors";
@@ -24,7 +25,7 @@ const stringMatch = z
       if (value === "") fail(ctx, "must not be empty", ["regex"]);
       else {
         try {
-          new RegExp(value);
+          RE2JS.compile(value); // the engine's regex syntax (RE2), as the server checks it
         } catch (e) {
           fail(ctx, `invalid regex: ${(e as Error).message}`, ["regex"]);
         }

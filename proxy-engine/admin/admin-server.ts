@@ -8,6 +8,7 @@ import { clustersJson, clustersText } from "./clusters-view";
 import { configDump } from "./config-dump";
 import { statsJson, statsPrometheus, statsText } from "./stat-formats";
 import { COMPONENTS, LEVELS, type Component, type Level } from "../log/logger";
+import { compileSafeRegex, type SafeRegex } from "../router/safe-regex";
 
 /** Whether a bind address keeps a service on this machine (mutating APIs are refused otherwise). */
 export function isLoopback(host: string): boolean {
@@ -49,9 +50,9 @@ export function handleAdmin(proxy: Proxy, method: string, url: URL, loopback = t
       let stats = proxy.stats.snapshot();
       const filter = q.get("filter");
       if (filter) {
-        let re: RegExp;
+        let re: SafeRegex;
         try {
-          re = new RegExp(filter);
+          re = compileSafeRegex(filter, { fullMatch: false });
         } catch (e) {
           return text(`admin: invalid filter regex: ${(e as Error).message}`, 400);
         }
@@ -65,11 +66,11 @@ export function handleAdmin(proxy: Proxy, method: string, url: URL, loopback = t
     case "/clusters":
       return q.get("format") === "json" ? json(clustersJson(proxy.config())) : text(clustersText(proxy.config()));
     case "/config_dump": {
-      let nameRegex: RegExp | undefined;
+      let nameRegex: SafeRegex | undefined;
       const nr = q.get("name_regex");
       if (nr) {
         try {
-          nameRegex = new RegExp(nr);
+          nameRegex = compileSafeRegex(nr, { fullMatch: false });
         } catch (e) {
           return text(`admin: invalid name_regex: ${(e as Error).message}`, 400);
         }

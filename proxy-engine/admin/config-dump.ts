@@ -43,7 +43,7 @@ function redactStrings(v: JsonValue): JsonValue {
 export interface ConfigDumpQuery {
   /** dynamic_listeners, static_clusters, ... as Envoy's `resource=`; undefined for all. */
   resource?: string;
-  nameRegex?: RegExp;
+  nameRegex?: { test(name: string): boolean };
 }
 
 export function configDump(c: CompiledConfig, dynamic: boolean, q: ConfigDumpQuery): JsonObject {

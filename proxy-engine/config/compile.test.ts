@@ -39,7 +39,7 @@ describe("compileResources", () => {
           httpListenerJson("l", 0, vh([])),
           httpListenerJson("l2", 0, vh([
             { match: { prefix: "/" }, route: { cluster: "nope" } },
-            { match: { safe_regex: { regex: "(a+)+" } }, route: { cluster: "a" } },
+            { match: { safe_regex: { regex: "(a)\\1" } }, route: { cluster: "a" } },
             { match: { prefix: "/w" }, route: { weighted_clusters: { clusters: [{ name: "a", weight: 0 }] } } },
             { match: { prefix: "/h" }, route: { cluster: "a" }, request_headers_to_add: [{ header: { key: "bad header", value: "x" } }] },
             { match: { prefix: "/v" }, route: { cluster: "a" }, request_headers_to_add: [{ header: { key: "x-a", value: "%NOPE%" } }] },
@@ -55,7 +55,7 @@ describe("compileResources", () => {
     expect(all).toEqual(
       expect.arrayContaining([
         `${rp}[0].route.cluster: unknown cluster "nope"`,
-        expect.stringContaining(`${rp}[1].match.safe_regex.regex: invalid regex "(a+)+": nested quantifiers`),
+        expect.stringContaining(`${rp}[1].match.safe_regex.regex: invalid regex "(a)\\1": error parsing regexp`),
         `${rp}[2].route.weighted_clusters.clusters: weights must not all be 0`,
         `${rp}[3].request_headers_to_add[0].header.key: "bad header" is not a valid header name`,
         expect.stringContaining(`${rp}[4].request_headers_to_add[0].header.value: unsupported substitution %NOPE%`),

@@ -28,7 +28,7 @@ import {
   type RetryPolicy,
   type RouteAction,
 } from "./route-table";
-import { compileSafeRegex, RegexError } from "./safe-regex";
+import { compileRewriteRegex, RegexError, type SafeRegex } from "./safe-regex";
 import { compileHashPolicy } from "./hash-policy";
 import { typeRegistry } from "../config/type-registry";
 import type { StatsStore } from "../stats/stats-store";
@@ -110,7 +110,7 @@ function compileRoute(r: Route, path: string, vhName: string, vhRetry: RetryPoli
   const caseSensitive = m.caseSensitive ?? true;
   let pathKind = PATH_PREFIX;
   let pathValue = "";
-  let pathRegex: RegExp | undefined;
+  let pathRegex: SafeRegex | undefined;
   const ps = m.pathSpecifier;
   switch (ps.case) {
     case "prefix":
@@ -271,7 +271,7 @@ function compileForward(ra: RouteActionProto, path: string, vhRetry: RetryPolicy
   if (ra.regexRewrite) {
     const pattern = ra.regexRewrite.pattern?.regex ?? "";
     try {
-      regexRewrite = { re: new RegExp(compileSafeRegex(pattern, { fullMatch: false }).source, "gu"), substitution: re2Substitution(ra.regexRewrite.substitution) };
+      regexRewrite = { re: compileRewriteRegex(pattern), substitution: re2Substitution(ra.regexRewrite.substitution) };
     } catch (e) {
       if (!(e instanceof RegexError)) throw e;
       issues.push({ path: `${path}.regex_rewrite.pattern.regex`, message: `invalid regex "${pattern}": ${e.message}` });

@@ -139,10 +139,7 @@ function pathCondition(route: CompiledRoute): string {
     case PATH_SEPARATED_PREFIX:
       return `path_separated_prefix ${q(route.pathValue)}${ci}`;
     default: {
-      const src = route.pathRegex?.source ?? "";
-      // compileSafeRegex anchors full matches as ^(?:pattern)$, and RegExp.source escapes "/"; show the pattern as configured.
-      const pattern = (src.startsWith("^(?:") && src.endsWith(")$") ? src.slice(4, -2) : src).replace(/\\\//g, "/");
-      return `regex ${q(pattern)}${ci}`;
+      return `regex ${q(route.pathRegex?.pattern ?? "")}${ci}`;
     }
   }
 }

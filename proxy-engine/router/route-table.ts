@@ -7,6 +7,7 @@ import type { HeaderMutation } from "../http/header-mutation";
 import type { Counter, Histogram } from "../stats/stats-store";
 import type { MatchInput, RequestPredicate } from "./request-matcher";
 import type { RequestHasher } from "./hash-policy";
+import type { SafeRegex } from "./safe-regex";
 
 export interface RetryPolicy {
   /** Envoy retry_on conditions, e.g. "5xx", "gateway-error", "reset", "connect-failure". */
@@ -78,7 +79,7 @@ export interface CompiledRoute {
   /** Lower-cased when !caseSensitive. */
   pathValue: string;
   caseSensitive: boolean;
-  pathRegex: RegExp | undefined;
+  pathRegex: SafeRegex | undefined;
   /** Header and query parameter conditions; all must hold. */
   conditions: RequestPredicate[];
   /** runtime_fraction as a probability; 1 means always. */

@@ -2,7 +2,7 @@
 
 import type { StringMatcher } from "../../proto/gen/envoy/type/matcher/v3/string_pb";
 import { ConfigError } from "../config/config-error";
-import { compileSafeRegex, RegexError } from "./safe-regex";
+import { compileSafeRegex, RegexError, type SafeRegex } from "./safe-regex";
 
 export type StringPredicate = (value: string) => boolean;
 
@@ -36,7 +36,7 @@ export function compileStringMatcher(m: StringMatcher, path: string): StringPred
   }
 }
 
-export function regexOrError(pattern: string, path: string, ignoreCase = false): RegExp {
+export function regexOrError(pattern: string, path: string, ignoreCase = false): SafeRegex {
   try {
     return compileSafeRegex(pattern, { fullMatch: true, ignoreCase });
   } catch (e) {

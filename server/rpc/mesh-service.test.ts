@@ -198,8 +198,8 @@ spec:
     const regex = await rejected(mesh.getConfigDump({ proxyId: sidecarId(), nameRegex: "(" }));
     expect(regex.code).toBe(Code.InvalidArgument);
     expect(regex.rawMessage).toMatch(/^invalid name_regex: /);
-    const backtracking = await rejected(mesh.getConfigDump({ proxyId: sidecarId(), nameRegex: "(a+)+$" }));
-    expect(backtracking.code).toBe(Code.InvalidArgument);
-    expect(backtracking.rawMessage).toBe("invalid name_regex: nested quantifiers (e.g. (a+)+) can backtrack catastrophically");
+    const backreference = await rejected(mesh.getConfigDump({ proxyId: sidecarId(), nameRegex: "(a)\\1" }));
+    expect(backreference.code).toBe(Code.InvalidArgument);
+    expect(backreference.rawMessage).toMatch(/^invalid name_regex: /);
   });
 });

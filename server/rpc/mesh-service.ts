@@ -5,7 +5,7 @@
 
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { MeshService, ProxyRole, SyncState, type GetConfigDumpRequest, type GetConfigDumpResponse, type Proxy as ProxyMsg } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
-import { compileSafeRegex, configDump, type Proxy } from "../../proxy-engine";
+import { compileSafeRegex, configDump, type Proxy, type SafeRegex } from "../../proxy-engine";
 import type { AdsServer } from "../xds/ads-server";
 import { XDS_SHORT, type ProxyKind, type ProxyStatus, type SyncState as State } from "../xds/xds-types";
 
@@ -98,10 +98,10 @@ export function getConfigDump(deps: MeshServiceDeps, req: Pick<GetConfigDumpRequ
   if (req.resource && !resources.includes(req.resource)) {
     throw new ConnectError(`unknown resource "${req.resource}" for proxy "${id}": one of ${resources.join(", ")}`, Code.InvalidArgument);
   }
-  let nameRegex: RegExp | undefined;
+  let nameRegex: SafeRegex | undefined;
   if (req.nameRegex) {
     try {
-      // RE2's subset, as Envoy takes it: a pattern that could backtrack for ever must not stall this process.
+      // RE2, as Envoy takes it: linear time, so no pattern can stall this process.
       nameRegex = compileSafeRegex(req.nameRegex, { fullMatch: false });
     } catch (e) {
       throw new ConnectError(`invalid name_regex: ${(e as Error).message}`, Code.InvalidArgument);

@@ -2,7 +2,7 @@
 // regexes), header operations, durations, percentages, hosts and DNS-style names.
 
 import { z } from "zod";
-import { compileSafeRegex, RegexError } from "../../../proxy-engine/router/safe-regex";
+import { compileRewriteRegex, compileSafeRegex, RegexError } from "../../../proxy-engine/router/safe-regex";
 import { durationProblem } from "./duration";
 import { describeValue, fail, type Kit, num, oneOf, whenObject } from "./zod-kit";
 
@@ -20,11 +20,12 @@ export function isDnsSubdomain(s: string): boolean {
   return s.length <= 253 && DNS_SUBDOMAIN.test(s);
 }
 
-/** Why `pattern` is not an Envoy-safe RE2-style regex, or undefined. */
-export function regexProblem(pattern: string): string | undefined {
+/** Why `pattern` is not a regex the engine runs (RE2 syntax; for rewrites, also V8's linear engine), or undefined. */
+export function regexProblem(pattern: string, use: "match" | "rewrite" = "match"): string | undefined {
   if (pattern === "") return "must not be empty";
   try {
-    compileSafeRegex(pattern, { fullMatch: true });
+    if (use === "rewrite") compileRewriteRegex(pattern);
+    else compileSafeRegex(pattern, { fullMatch: true });
     return undefined;
   } catch (e) {
     if (e instanceof RegexError) return `invalid regex ${JSON.stringify(pattern)}: ${e.message}`;
@@ -34,6 +35,12 @@ export function regexProblem(pattern: string): string | undefined {
 
 export const regexString = z.string().superRefine((s, ctx) => {
   const problem = regexProblem(s);
+  if (problem) fail(ctx, problem);
+});
+
+/** A regex_rewrite pattern: also has to run on V8's linear-time engine (see safe-regex.ts). */
+export const rewriteRegexString = z.string().superRefine((s, ctx) => {
+  const problem = regexProblem(s, "rewrite");
   if (problem) fail(ctx, problem);
 });
 

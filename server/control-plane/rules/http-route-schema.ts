@@ -2,7 +2,7 @@
 // destinations and weights, redirect, directResponse, rewrite, timeout, retries, fault and headers.
 
 import { z } from "zod";
-import { commonSchemas, duration, matchHeaderNameProblem, regexString, serviceHost, subsetName } from "./common-schemas";
+import { commonSchemas, duration, matchHeaderNameProblem, regexString, rewriteRegexString, serviceHost, subsetName } from "./common-schemas";
 import { ISTIO_RETRY_ON, MESHDASH_RETRY_ON } from "./unsupported-fields";
 import { fail, int, type Kit, oneOf, whenArray, whenObject } from "./zod-kit";
 
@@ -63,7 +63,7 @@ export function httpRouteSchema(k: Kit) {
     .message("HTTPRewrite", {
       uri: z.string().optional(),
       authority: z.string().optional(),
-      uriRegexRewrite: k.message("RegexRewrite", { match: regexString, rewrite: z.string() }).optional(),
+      uriRegexRewrite: k.message("RegexRewrite", { match: rewriteRegexString, rewrite: z.string() }).optional(),
     })
     .superRefine((v, ctx) => {
       if (v.uri !== undefined && v.uriRegexRewrite !== undefined) fail(ctx, "set at most one of uri or uriRegexRewrite (found uri and uriRegexRewrite)");
