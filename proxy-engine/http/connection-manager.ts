@@ -11,7 +11,7 @@ import { findRoute, findVirtualHost, PATH_PREFIX, type CompiledRoute, type Redir
 import { forwardRequest, formatContext } from "../router/router";
 import type { TapRegistry } from "../tap/registry";
 import { addFlag, type ActiveStream } from "./active-stream";
-import { authorityOf, matchInputOf, responseFinished, type DownstreamRequest, type DownstreamResponse } from "./downstream";
+import { authorityOf, isH2, matchInputOf, responseFinished, type DownstreamRequest, type DownstreamResponse } from "./downstream";
 import type { AccessLogger } from "./access-log/access-logger";
 import type { LogRecord } from "./access-log/access-log-format";
 import { runPhase, type FilterContext, type StreamFilter } from "./filters/stream-filter";
@@ -119,6 +119,11 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     if (req.httpVersionMajor === 0) {
       stats.downstream_cx_protocol_error.value++;
       return sendLocalReply(s, 400, "bad request: HTTP/0.9 is not supported", { connection: "close" });
+    }
+    // A text request line naming HTTP/2 or later (llhttp parses "HTTP/2.0") is no HTTP/1 request: RFC 9110 §15.6.6.
+    if (req.httpVersionMajor > 1 && !isH2(res)) {
+      stats.downstream_cx_protocol_error.value++;
+      return sendLocalReply(s, 505, `HTTP version not supported: HTTP/${req.httpVersion} over an HTTP/1 connection`, { connection: "close" });
     }
     // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means the framing cannot be trusted.
     if (req.httpVersion === "1.0" && req.headers["transfer-encoding"] !== undefined) {

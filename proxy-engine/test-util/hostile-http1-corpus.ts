@@ -1,5 +1,5 @@
 // Malformed and hostile HTTP/1.1 requests, replayed raw against a listener by the hostile-input tests.
-// Each must get a 4xx (and a closed connection where the framing is lost), and nothing may reach an
+// Each must get a 4xx (505 for an HTTP version we do not speak; a closed connection where the framing is lost), and nothing may reach an
 // upstream. `slow` inputs are sent in pieces to exercise timeouts.
 
 export interface HostileInput {
@@ -35,6 +35,7 @@ export const HOSTILE_HTTP1: HostileInput[] = [
   { name: "HTTP/0.9 request", raw: "GET /\r\n\r\n", expect: BAD },
   // Looks like an unfinished HTTP/1.x request, so it is held until the header timeout.
   { name: "HTTP/0.9 request, no CRLF pair", raw: "GET /index.html\r\n", expect: [400, 408] },
+  { name: "HTTP/2.0 in a text request line (llhttp parses it)", raw: "GET / HTTP/2.0\r\n" + H + "\r\n", expect: [505] },
   { name: "h2 preface after h1 bytes", raw: "G PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", expect: BAD },
   // Header names and values
   { name: "space in header name", raw: "GET / HTTP/1.1\r\n" + H + "Bad Header: x\r\n\r\n", expect: BAD },

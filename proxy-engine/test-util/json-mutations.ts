@@ -7,7 +7,7 @@ import fc from "fast-check";
 
 export const fuzzRuns = (inTests: number) => ({ numRuns: Number(process.env.FUZZ_RUNS ?? inTests) });
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Mutation {
   op: "replace" | "delete" | "insert";

@@ -71,6 +71,19 @@ describe("event queue", () => {
     expect(await got).toEqual([["a", "b", "c"]]);
   });
 
+  it("bounds the bytes queued too, when told each item's size", async () => {
+    const q = createEventQueue<string>(100, 256, { maxBytes: 10, sizeOf: (s) => s.length });
+    for (const s of ["aaaa", "bbbb", "cc", "dd"]) q.push(s); // "dd" would make 12 bytes
+    q.pushAlways("control");
+    const got = batches(q);
+    await new Promise((r) => setImmediate(r));
+    // Taking a batch frees its bytes: room again.
+    q.push("eeeeeeeeee");
+    q.close();
+    expect((await got).flat()).toEqual(["aaaa", "bbbb", "cc", "control", "eeeeeeeeee"]);
+    expect(q.dropped).toBe(1);
+  });
+
   it("ends a waiting consumer when it returns early", async () => {
     const q = createEventQueue<number>(10);
     const it = q[Symbol.asyncIterator]();

@@ -17,8 +17,17 @@ export interface EventQueue<T> extends AsyncIterable<T[]> {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
-export function createEventQueue<T>(capacity: number, maxBatch = 256): EventQueue<T> {
+export interface QueueBytes<T> {
+  /** Most bytes queued at once; an item that would go over is dropped (and counted) like one over capacity. */
+  maxBytes: number;
+  /** An item's size in bytes (an estimate is fine). */
+  sizeOf(item: T): number;
+}
+
+/** `capacity` bounds the items queued; `bytes`, when given, bounds their total size too. */
+export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: QueueBytes<T>): EventQueue<T> {
   let items: T[] = [];
+  let queuedBytes = 0;
   let head = 0;
   let closed = false;
   let finished = false;
@@ -45,6 +54,7 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256): EventQueu
         head = 0;
       }
     }
+    if (bytes) for (const item of batch) queuedBytes -= bytes.sizeOf(item);
     return { value: batch, done: false };
   }
 
@@ -92,11 +102,20 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256): EventQueu
         dropped++;
         return;
       }
+      if (bytes) {
+        const size = bytes.sizeOf(item);
+        if (queuedBytes + size > bytes.maxBytes) {
+          dropped++;
+          return;
+        }
+        queuedBytes += size;
+      }
       items.push(item);
       signal();
     },
     pushAlways(item) {
       if (closed) return;
+      if (bytes) queuedBytes += bytes.sizeOf(item);
       items.push(item);
       signal();
     },

@@ -9,7 +9,7 @@ import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type Obs
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import type { Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
-import { createTapService } from "./tap-service";
+import { createTapService, tapEventBytes } from "./tap-service";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -168,7 +168,7 @@ async function observeWhile(req: Observe, traffic: () => Promise<unknown>, expec
 }
 
 type Observe = MessageInitShape<typeof ObserveRequestSchema>;
-const ingress = (path: string) => () => fetch(`${server.ingressUrl}${path}`).then((r) => r.text());
+const ingress = (path: string, init?: RequestInit) => () => fetch(`${server.ingressUrl}${path}`, init).then((r) => r.text());
 
 describe("TapService scope and direction", () => {
   it("runs on one proxy by id", async () => {
@@ -301,6 +301,25 @@ describe("TapService outcome and drops", () => {
     expect(tapped.length + Number(last.event.value.queueDropped)).toBe(12);
     expect(last.event.value.rateLimited).toBe(0n);
     expect(proxy.taps.active).toHaveLength(0);
+  });
+});
+
+describe("TapService memory bound", () => {
+  it("bounds each subscriber's queue by bytes: big body captures are dropped and counted, not buffered", async () => {
+    const proxy: Proxy = gateway();
+    // Room for a few small events, not for 4 KiB body captures.
+    const svc = createTapService({ proxies: () => [proxy], stopping: new AbortController().signal, queueMaxBytes: 3000, dropsIntervalMs: 20 });
+    const prefix = `/details/bytes-${Date.now()}`;
+    const stream = eventsOf(svc.observe!(create(ObserveRequestSchema, { limit: 3, match: pathPrefix(prefix), bodyBytes: 4096 }), { signal: new AbortController().signal } as HandlerContext) as AsyncIterable<ObserveResponse>);
+    const first = stream.next();
+    await until(() => proxy.taps.active.length === 1);
+    for (let i = 0; i < 3; i++) await ingress(`${prefix}/${i}`, { method: "POST", body: "x".repeat(4000) })();
+    const events = [(await first).value as TapEvent];
+    for await (const e of { [Symbol.asyncIterator]: () => stream }) events.push(e);
+    const last = events[events.length - 1]!;
+    if (last.event.case !== "drops") throw new Error(`last event is ${last.event.case}`);
+    expect(last.event.value.queueDropped).toBeGreaterThan(0n);
+    expect(tapEventBytes(events.find((e) => e.event.case === "responseEnd") ?? events[0]!)).toBeLessThanOrEqual(3000);
   });
 });
 

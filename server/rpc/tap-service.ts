@@ -18,6 +18,28 @@ export const DEFAULT_TAP_MAX_RPS = 100;
 export const MAX_TAP_MAX_RPS = 100_000;
 /** Events buffered per subscriber before new ones are dropped (a slow browser never grows memory). */
 const QUEUE_CAPACITY = 10_000;
+/** And their size: bodies (up to 64 KiB each) and headers (up to 16 KiB) make events of very different sizes. */
+export const QUEUE_MAX_BYTES = 32 * 1024 * 1024;
+
+const headersBytes = (h: { headers: { name: string; value: string }[] } | undefined) => {
+  let n = 0;
+  if (h) for (const x of h.headers) n += x.name.length + x.value.length + 8;
+  return n;
+};
+
+/** An event's size in memory, roughly: a fixed part, its headers and its body captures. */
+export function tapEventBytes(e: TapEvent): number {
+  const ev = e.event;
+  switch (ev.case) {
+    case "requestInit":
+    case "responseInit":
+      return 256 + headersBytes(ev.value.headers);
+    case "responseEnd":
+      return 256 + headersBytes(ev.value.trailers) + (ev.value.requestBody?.data.length ?? 0) + (ev.value.responseBody?.data.length ?? 0);
+    default:
+      return 256;
+  }
+}
 const DROPS_INTERVAL_MS = 1000;
 
 export interface TapServiceDeps {
@@ -25,6 +47,7 @@ export interface TapServiceDeps {
   stopping: AbortSignal;
   /** Overrides for tests. */
   queueCapacity?: number;
+  queueMaxBytes?: number;
   dropsIntervalMs?: number;
 }
 
@@ -63,7 +86,7 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       // (Called directly, as some tests do, with no request headers: the events as they are.)
       const requestHeader = ctx.requestHeader as Headers | undefined;
       const binary = BINARY_CONTENT_TYPE.test(requestHeader?.get("content-type") ?? "");
-      const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY);
+      const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY, undefined, { maxBytes: deps.queueMaxBytes ?? QUEUE_MAX_BYTES, sizeOf: tapEventBytes });
       let reported = { queue: 0, rate: 0 };
       const reportDrops = (final: boolean) => {
         const now = { queue: queue.dropped, rate: tap.rateLimited };

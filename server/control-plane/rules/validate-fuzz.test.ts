@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { fuzzRuns } from "../../../proxy-engine/test-util/json-mutations";
 import type { RoutingRule } from "./istio-types";
 import { parseRulesYaml } from "./parse-rules-yaml";
 import { ruleToYaml } from "./rules-yaml";
@@ -12,7 +13,7 @@ import { loadRulesYaml, validateRuleSet } from "./validate-rules";
 import { validateVirtualService } from "./validate-virtual-service";
 
 const lookup = fakeLookup();
-const RUNS = { numRuns: 300 };
+const RUNS = fuzzRuns(300);
 
 const KEYS = [
   "hosts", "gateways", "http", "match", "route", "redirect", "directResponse", "rewrite", "timeout", "retries", "fault", "headers", "name",
