@@ -15,7 +15,7 @@ export { createDualProtocolServer, type DualHandler, type DualProtocolServer } f
 export { isLoopback } from "./admin/admin-server";
 export { createXdsClient, type XdsClient, type XdsClientOptions, type XdsClientStatus, type XdsTypeStatus, type XdsNode, type XdsKind } from "./xds-client/xds-client";
 export { configDump, type ConfigDumpQuery } from "./admin/config-dump";
-export { isSecretHeader, REDACTED } from "./tap/redact";
+export { DEFAULT_REDACTED_HEADERS, isSecretHeader, REDACTED, redactedHeaders, redactHeaders } from "./tap/redact";
 export type { CompiledCluster, Endpoint as ClusterEndpoint, CircuitBreakers } from "./upstream/cluster";
 export { createHistogram, quantile, DEFAULT_BUCKETS, type Counter, type Histogram } from "./stats/stats-store";
 export type { CompiledConfig, CompiledListener } from "./config/compile";

@@ -1,14 +1,29 @@
-// Secrets out of what tap and config dumps show: secret-bearing headers (Authorization, Cookie, API keys)
-// and, in captured bodies, JSON and form fields named like secrets and bearer/basic credentials.
+// Secrets out of what tap, config dumps and access logs show: secret-bearing headers (Authorization, Cookie,
+// API keys, plus any the operator names: REDACT_HEADERS) and, in captured bodies, JSON and form fields named
+// like secrets and bearer/basic credentials.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 
 export const REDACTED = "[REDACTED]";
 
-const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"]);
+export const DEFAULT_REDACTED_HEADERS: readonly string[] = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"];
+
+let secretHeaders: ReadonlySet<string> = new Set(DEFAULT_REDACTED_HEADERS);
+
+/**
+ * Sets the headers redacted everywhere in this process: the defaults (which cannot be turned off) plus
+ * `extra`, any case.
+ */
+export function redactHeaders(extra: readonly string[]): void {
+  secretHeaders = new Set([...DEFAULT_REDACTED_HEADERS, ...extra.map((h) => h.toLowerCase())]);
+}
+
+export function redactedHeaders(): string[] {
+  return [...secretHeaders];
+}
 
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADERS.has(name.toLowerCase());
+  return secretHeaders.has(name.toLowerCase());
 }
 
 /** Flattens node headers into name/value pairs (one pair per value), redacting secrets. */

@@ -7,7 +7,7 @@ import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type ObserveResponse, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
-import type { Proxy } from "../../proxy-engine";
+import { REDACTED, redactHeaders, type Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
 import { createTapService, tapEventBytes } from "./tap-service";
 
@@ -301,6 +301,25 @@ describe("TapService outcome and drops", () => {
     expect(tapped.length + Number(last.event.value.queueDropped)).toBe(12);
     expect(last.event.value.rateLimited).toBe(0n);
     expect(proxy.taps.active).toHaveLength(0);
+  });
+});
+
+describe("TapService redaction", () => {
+  it("redacts the default secret headers and the ones the operator adds (REDACT_HEADERS), in events from real requests", async () => {
+    redactHeaders(["X-Tenant-Key"]);
+    try {
+      const prefix = `/details/redact-${Date.now()}`;
+      const extract = { extract: { case: "http" as const, value: { extract: { case: "headers" as const, value: {} } } } };
+      const send = ingress(prefix, { headers: { authorization: "Bearer s3cret", "x-tenant-key": "tenant-s3cret", "x-visible": "shown" } });
+      const events = await observeWhile({ limit: 1, match: pathPrefix(prefix), extract, scope: { proxy: gateway().id } }, send, [gateway().id]);
+      const init = events.find((e) => e.event.case === "requestInit")!;
+      const headers = init.event.case === "requestInit" ? init.event.value.headers!.headers : [];
+      const value = (n: string) => headers.find((h) => h.name === n)?.value;
+      expect([value("authorization"), value("x-tenant-key"), value("x-visible")]).toEqual([REDACTED, REDACTED, "shown"]);
+      expect(JSON.stringify(events, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("s3cret");
+    } finally {
+      redactHeaders([]);
+    }
   });
 });
 

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   debounceMaxMs: number;
   /** Where the JSON access log adapter writes: a file path, "stdout", or undefined for off (ACCESS_LOG). */
   accessLog: string | undefined;
+  /** Headers redacted in tap events, config dumps and access logs besides the defaults (REDACT_HEADERS). */
+  redactHeaders: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,7 +38,18 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   debounceAfterMs: 100,
   debounceMaxMs: 10_000,
   accessLog: undefined,
+  redactHeaders: [],
 };
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** "x-tenant-key, x-session" → ["x-tenant-key", "x-session"]; a name that is not a header name is an error. */
+function headerList(env: Env, name: string): string[] {
+  const names = (env[name] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = names.find((n) => !HEADER_NAME.test(n));
+  if (bad !== undefined) throw new Error(`${name}: ${JSON.stringify(bad)} is not a header name`);
+  return names;
+}
 
 function port(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -70,5 +83,6 @@ export function runtimeOptionsFromEnv(env: Env): RuntimeOptions {
     debounceAfterMs: millis(env, "PILOT_DEBOUNCE_AFTER", DEFAULT_RUNTIME_OPTIONS.debounceAfterMs),
     debounceMaxMs: millis(env, "PILOT_DEBOUNCE_MAX", DEFAULT_RUNTIME_OPTIONS.debounceMaxMs),
     accessLog: env.ACCESS_LOG || undefined,
+    redactHeaders: headerList(env, "REDACT_HEADERS"),
   };
 }

@@ -98,5 +98,7 @@ static_resources:
   it("reads ports from the environment and rejects nonsense", () => {
     expect(runtimeOptionsFromEnv({ INGRESS_PORT: "0", ADMIN_PORT: "15001" })).toMatchObject({ ingressPort: 0, adminPort: 15001 });
     expect(() => runtimeOptionsFromEnv({ INGRESS_PORT: "80a" })).toThrow("INGRESS_PORT=80a is not a port number");
+    expect(runtimeOptionsFromEnv({ REDACT_HEADERS: "x-tenant-key, X-Session ," }).redactHeaders).toEqual(["x-tenant-key", "X-Session"]);
+    expect(() => runtimeOptionsFromEnv({ REDACT_HEADERS: "x-ok,bad header" })).toThrow('REDACT_HEADERS: "bad header" is not a header name');
   });
 });

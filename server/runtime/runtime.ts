@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createWriteStream } from "node:fs";
-import { createIstioMetrics, createJsonAccessLog, createProxy, type IstioMetrics, type Proxy, type ReportAdapter } from "../../proxy-engine";
+import { createIstioMetrics, createJsonAccessLog, createProxy, redactHeaders, type IstioMetrics, type Proxy, type ReportAdapter } from "../../proxy-engine";
 import { applyConfigYaml } from "../control-plane/changes/config-changes";
 import { createControlPlane, type ControlPlane } from "../control-plane/control-plane";
 import { createServiceRegistry } from "../control-plane/registry/service-registry";
@@ -65,6 +65,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let traffic: TrafficGenerator | undefined;
   let grace = 0;
   try {
+    redactHeaders(opts.redactHeaders);
     const istioMetrics = createIstioMetrics();
     const reportAdapters: ReportAdapter[] = [istioMetrics, ...accessLogAdapter(opts.accessLog, cleanups)];
     const store = openSqliteConfigStore({ path: path.join(opts.dataDir, "config.db") });
