@@ -10,7 +10,7 @@ import { createNextPages, type NextPages } from "./next/next-handler";
 import { registerRoutes } from "./rpc/routes";
 import { startRuntime } from "./runtime/runtime";
 import { runtimeOptionsFromEnv } from "./runtime/runtime-options";
-import { loadOrCreateToken, requireTokenForMutations } from "./security/access-token";
+import { loadOrCreateToken, rpcInterceptors } from "./security/access-token";
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const handler = connectNodeAdapter({
     routes: registerRoutes(runtime),
     readMaxBytes: READ_MAX_BYTES,
-    interceptors: access ? [requireTokenForMutations(access.token)] : [],
+    interceptors: rpcInterceptors(access?.token),
     fallback(req, res) {
       if (req.method === "GET" && req.url === "/metrics") {
         // istiod's monitoring endpoint (pilot_* push, NACK and convergence metrics), then the proxies'

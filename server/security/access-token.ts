@@ -5,9 +5,9 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { MUTATING_METHODS } from "./mutating-methods";
+import { checkOrigin } from "./origin-check";
 
-/** RPCs that change state: config writes and registry registration. Reads and tap stay open. */
-export const MUTATING_METHODS = new Set(["ApplyConfig", "DeleteConfig", "Rollback", "RegisterServices"]);
 
 export function loadOrCreateToken(dataDir: string): { token: string; created: boolean; file: string } {
   const file = path.join(dataDir, "access-token");
@@ -17,6 +17,11 @@ export function loadOrCreateToken(dataDir: string): { token: string; created: bo
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);
   return { token, created: true, file };
+}
+
+/** The interceptors every RPC goes through, in main.ts and in tests alike: Origin, then the token when exposed. */
+export function rpcInterceptors(token: string | undefined): Interceptor[] {
+  return [checkOrigin(), ...(token ? [requireTokenForMutations(token)] : [])];
 }
 
 export function requireTokenForMutations(token: string): Interceptor {

@@ -4,6 +4,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createFrontDoor } from "../http/front-door";
 import { registerRoutes } from "../rpc/routes";
+import { rpcInterceptors } from "../security/access-token";
 import { startRuntime, type Runtime } from "../runtime/runtime";
 import { testRuntimeOptions } from "./runtime-options";
 
@@ -16,7 +17,7 @@ export interface TestServer {
 
 export async function startTestServer(): Promise<TestServer> {
   const runtime = await startRuntime(testRuntimeOptions());
-  const door = createFrontDoor(connectNodeAdapter({ routes: registerRoutes(runtime), readMaxBytes: 1 << 20 }));
+  const door = createFrontDoor(connectNodeAdapter({ routes: registerRoutes(runtime), readMaxBytes: 1 << 20, interceptors: rpcInterceptors(undefined) }));
   const addr = await door.listen(0, "127.0.0.1");
   return {
     runtime,
