@@ -13,6 +13,7 @@ export type { Bootstrap } from "../proto/gen/envoy/config/bootstrap/v3/bootstrap
 export { sniffProtocol, classify, type Protocol } from "./listener/protocol-sniff";
 export { createDualProtocolServer, type DualHandler, type DualProtocolServer } from "./listener/dual-protocol-server";
 export { isLoopback } from "./admin/admin-server";
+export { bearerMatches, constantTimeEqual } from "./admin/bearer-token";
 export { createXdsClient, type XdsClient, type XdsClientOptions, type XdsClientStatus, type XdsTypeStatus, type XdsNode, type XdsKind } from "./xds-client/xds-client";
 export { configDump, type ConfigDumpQuery } from "./admin/config-dump";
 export { DEFAULT_REDACTED_HEADERS, isSecretHeader, REDACTED, redactedHeaders, redactHeaders } from "./tap/redact";

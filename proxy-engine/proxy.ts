@@ -33,7 +33,7 @@ export interface ProxyOptions {
   role: ProxyRole;
   bootstrap: Bootstrap;
   /** Admin API address; omit for none. Port 0 picks a free port. */
-  admin?: { host: string; port: number };
+  admin?: { host: string; port: number; token?: string };
   /** Where policy filters with report=true send finished requests (may be shared by many proxies). */
   reportAdapters?: ReportAdapter[];
 }

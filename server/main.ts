@@ -10,7 +10,7 @@ import { createNextPages, type NextPages } from "./next/next-handler";
 import { registerRoutes } from "./rpc/routes";
 import { startRuntime } from "./runtime/runtime";
 import { runtimeOptionsFromEnv } from "./runtime/runtime-options";
-import { loadOrCreateToken, rpcInterceptors } from "./security/access-token";
+import { loadOrCreateToken, pageGate, rpcInterceptors } from "./security/access-token";
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
@@ -25,15 +25,17 @@ async function main(): Promise<void> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
   const options = runtimeOptionsFromEnv(env);
-  const runtime = await startRuntime(options);
   const exposed = !isLoopback(host) || !isLoopback(options.host);
   const access = exposed ? loadOrCreateToken(options.dataDir) : undefined;
+  // The admin APIs and the xDS server listen on PROXY_HOST: they need the token when that is exposed.
+  const runtime = await startRuntime({ ...options, accessToken: isLoopback(options.host) ? undefined : access?.token });
   let pages: NextPages | undefined;
   const handler = connectNodeAdapter({
     routes: registerRoutes(runtime),
     readMaxBytes: READ_MAX_BYTES,
     interceptors: rpcInterceptors(access?.token),
     fallback(req, res) {
+      if (access && pageGate(req as never, res as never, access.token)) return;
       if (req.method === "GET" && req.url === "/metrics") {
         // istiod's monitoring endpoint (pilot_* push, NACK and convergence metrics), then the proxies'
         // Istio standard metrics (istio_requests_total, ...) as Prometheus would scrape them from sidecars.
@@ -57,9 +59,10 @@ async function main(): Promise<void> {
   for (const p of runtime.proxies) if (p.adminAddress()) console.log(`  admin      http://${p.adminAddress()}  (${p.id})`);
   console.log(`  open ${url}/tap to watch live traffic`);
   if (access) {
-    console.warn(`warning: bound beyond loopback (HOST=${host}, PROXY_HOST=${options.host}); config and registry writes need the access token`);
-    if (access.created) console.log(`  access token ${access.token}  (shown once; stored in ${access.file})`);
-    else console.log(`  access token stored in ${access.file}`);
+    const proxies = isLoopback(options.host) ? "" : ", the admin APIs and the xDS server";
+    console.warn(`warning: bound beyond loopback (HOST=${host}, PROXY_HOST=${options.host}); the dashboard, its RPCs and /metrics${proxies} need the access token`);
+    if (access.created) console.log(`  access token ${access.token}  (shown once; stored in ${access.file}); sign in: ${url}/?token=${access.token}`);
+    else console.log(`  access token stored in ${access.file}; sign in with ${url}/?token=<token>`);
   }
 
   let stopping = false;

@@ -10,14 +10,25 @@ afterEach(async () => {
   await proxy?.stop(50);
 });
 
-async function admin(): Promise<string> {
+async function admin(token?: string): Promise<string> {
   const routes = [{ name: "r", match: { prefix: "/" }, route: { cluster: "a" }, request_headers_to_add: [{ header: { key: "authorization", value: "Bearer s3cret" } }] }];
-  proxy = createProxy({ id: "gw", role: "gateway", bootstrap: bootstrapFromJson(bootstrapJson(routes, { a: [9], b: [10] })), admin: { host: "127.0.0.1", port: 0 } });
+  proxy = createProxy({ id: "gw", role: "gateway", bootstrap: bootstrapFromJson(bootstrapJson(routes, { a: [9], b: [10] })), admin: { host: "127.0.0.1", port: 0, token } });
   await proxy.start();
   return `http://${proxy.adminAddress()}`;
 }
 
 describe("admin API", () => {
+  it("wants the access token on every path when it has one (exposed beyond loopback)", async () => {
+    const base = await admin("t0ken");
+    for (const p of ["/stats", "/config_dump", "/clusters", "/ready"]) {
+      const denied = await fetch(`${base}${p}`);
+      expect(denied.status).toBe(401);
+      expect(await denied.text()).toContain("Authorization: Bearer <token>");
+    }
+    expect((await fetch(`${base}/stats`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    expect((await fetch(`${base}/stats`, { headers: { authorization: "Bearer t0ken" } })).status).toBe(200);
+  });
+
   it("serves config_dump in Envoy's shape, filtered, with secrets redacted", async () => {
     const base = await admin();
     const dump = (await (await fetch(`${base}/config_dump`)).json()) as { configs: Record<string, unknown>[] };

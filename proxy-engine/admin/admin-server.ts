@@ -9,6 +9,7 @@ import { configDump } from "./config-dump";
 import { statsJson, statsPrometheus, statsText } from "./stat-formats";
 import { COMPONENTS, LEVELS, type Component, type Level } from "../log/logger";
 import { compileSafeRegex, type SafeRegex } from "../router/safe-regex";
+import { bearerMatches } from "./bearer-token";
 
 /** Whether a bind address keeps a service on this machine (mutating APIs are refused otherwise). */
 export function isLoopback(host: string): boolean {
@@ -25,6 +26,8 @@ export interface AdminOptions {
   proxy: Proxy;
   host: string;
   port: number;
+  /** When set (the admin API is reachable beyond loopback), every request must carry it as a bearer token. */
+  token?: string;
 }
 
 const startedAt = Date.now();
@@ -108,6 +111,10 @@ function logging(proxy: Proxy, method: string, q: URLSearchParams, loopback: boo
 
 export function createAdminServer(opts: AdminOptions): AdminServer {
   const server = http.createServer((req, res) => {
+    if (opts.token !== undefined && !bearerMatches(req.headers.authorization, opts.token)) {
+      res.writeHead(401, { "content-type": "text/plain; charset=utf-8", "www-authenticate": "Bearer" });
+      return void res.end("admin: this admin API is reachable beyond loopback; send the access token printed at startup as \"Authorization: Bearer <token>\"\n");
+    }
     const reply = handleAdmin(opts.proxy, req.method ?? "GET", new URL(req.url ?? "/", "http://admin"), isLoopback(opts.host));
     res.writeHead(reply.status, { "content-type": reply.type, "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : reply.body);

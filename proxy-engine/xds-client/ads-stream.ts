@@ -70,7 +70,7 @@ function rstError(stream: http2.ClientHttp2Stream): ConnectError {
   return new ConnectError(`http/2 stream closed with error code ${code}`, code === http2.constants.NGHTTP2_CANCEL ? Code.Canceled : Code.Unavailable);
 }
 
-export function createAdsConnection(target: { host: string; port: number }): AdsConnection {
+export function createAdsConnection(target: { host: string; port: number; token?: string }): AdsConnection {
   const host = target.host.includes(":") ? `[${target.host}]` : target.host;
   const baseUrl = `http://${host}:${target.port}`;
   let session: http2.ClientHttp2Session | undefined;
@@ -103,7 +103,7 @@ export function createAdsConnection(target: { host: string; port: number }): Ads
       let status: { code: number; message: string } | undefined;
       let stream: http2.ClientHttp2Stream;
       try {
-        stream = sessionFor().request({ ":method": "POST", ":path": ADS_PATH, "content-type": "application/grpc+proto", te: "trailers", "grpc-accept-encoding": "identity", "user-agent": USER_AGENT });
+        stream = sessionFor().request({ ":method": "POST", ":path": ADS_PATH, "content-type": "application/grpc+proto", te: "trailers", "grpc-accept-encoding": "identity", "user-agent": USER_AGENT, ...(target.token === undefined ? {} : { authorization: `Bearer ${target.token}` }) });
       } catch (e) {
         q.fail(ConnectError.from(e, Code.Unavailable));
         return { send() {}, alive: false, responses: q, close() {} };

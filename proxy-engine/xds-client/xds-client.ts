@@ -26,8 +26,8 @@ export interface XdsNode {
 }
 
 export interface XdsClientOptions {
-  /** The ADS server (gRPC over h2c). */
-  target: { host: string; port: number };
+  /** The ADS server (gRPC over h2c), and the access token it wants when it is reachable beyond loopback. */
+  target: { host: string; port: number; token?: string };
   node: XdsNode;
   /** Validates and swaps in a full config; throws (ConfigError) to reject it. Usually proxy.applyResources. */
   apply: (res: ResourcesWithOrigin, version: string) => Promise<void>;

@@ -16,7 +16,8 @@ import type { ConfigStore } from "./store/config-store";
 export interface ControlPlaneOptions {
   store: ConfigStore;
   registry: MutableServiceRegistry;
-  xds: { host: string; port: number };
+  /** `token`: required from every xDS client (as a bearer token) when the server is reachable beyond loopback. */
+  xds: { host: string; port: number; token?: string };
   /** PILOT_DEBOUNCE_AFTER and PILOT_DEBOUNCE_MAX; defaults 100 ms and 10 s. */
   debounce?: { afterMs: number; maxMs: number };
   pushConcurrency?: number;
@@ -58,6 +59,7 @@ export function createControlPlane(opts: ControlPlaneOptions): ControlPlane {
   const ads = createAdsServer({
     host: opts.xds.host,
     port: opts.xds.port,
+    token: opts.xds.token,
     generator,
     pushConcurrency: opts.pushConcurrency,
     log: opts.log,

@@ -18,10 +18,10 @@ export interface DemoMesh {
 export interface DemoMeshOptions {
   services: DemoServices;
   registry: MutableServiceRegistry;
-  xds: { host: string; port: number };
+  xds: { host: string; port: number; token?: string };
   /** Interface and port of the ingress listener; port 0 picks a free one. */
   ingress: { host: string; port: number };
-  admin?: { host: string; port: number };
+  admin?: { host: string; port: number; token?: string };
   reportAdapters?: ReportAdapter[];
 }
 

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   accessLog: string | undefined;
   /** Headers redacted in tap events, config dumps and access logs besides the defaults (REDACT_HEADERS). */
   redactHeaders: string[];
+  /** Set by main.ts when `host` is beyond loopback: the admin APIs and the xDS server then require it. */
+  accessToken?: string;
 }
 
 type Env = Record<string, string | undefined>;

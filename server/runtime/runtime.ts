@@ -78,12 +78,13 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
       });
       cleanups.push(() => files?.close());
     }
-    const controlPlane = createControlPlane({ store, registry, xds: { host: opts.host, port: opts.xdsPort }, debounce: { afterMs: opts.debounceAfterMs, maxMs: opts.debounceMaxMs } });
+    const token = opts.accessToken;
+    const controlPlane = createControlPlane({ store, registry, xds: { host: opts.host, port: opts.xdsPort, token }, debounce: { afterMs: opts.debounceAfterMs, maxMs: opts.debounceMaxMs } });
     const xdsAddress = await controlPlane.start();
     cleanups.push(() => controlPlane.stop());
     if (opts.bootstrapFile) {
       const bootstrap = await loadBootstrapFile(opts.bootstrapFile);
-      gateway = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort }, reportAdapters });
+      gateway = createProxy({ id: bootstrap.node?.id || "ingressgateway", role: "gateway", bootstrap, admin: { host: opts.host, port: opts.adminPort, token }, reportAdapters });
       const g = gateway;
       cleanups.push(() => g.stop(grace));
       await gateway.start();
@@ -100,7 +101,7 @@ async function buildRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // starts from the empty context the control plane was created with.
       await controlPlane.idle();
       const [xdsHost, xdsPort] = splitHostPort(xdsAddress);
-      const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort }, reportAdapters });
+      const mesh: DemoMesh = await startDemoMesh({ services, registry, xds: { host: xdsHost, port: xdsPort, token }, ingress: { host: opts.host, port: opts.ingressPort }, admin: { host: opts.host, port: opts.adminPort, token }, reportAdapters });
       cleanups.push(() => mesh.stop(grace));
       gateway = mesh.gateway;
       proxies = mesh.proxies;

@@ -11,8 +11,9 @@ export interface XdsProxyOptions {
   /** node.metadata the generator reads (ROLE, NAMESPACE, SERVICE, ports, LABELS). */
   metadata: Record<string, string | Record<string, string>>;
   locality?: { region?: string; zone?: string; subZone?: string };
-  xds: { host: string; port: number };
-  admin?: { host: string; port: number };
+  /** `token`: the access token, when the xDS server and admin APIs are reachable beyond loopback. */
+  xds: { host: string; port: number; token?: string };
+  admin?: { host: string; port: number; token?: string };
   /** Where the proxy's policy filters report finished requests (shared by every proxy of the runtime). */
   reportAdapters?: ReportAdapter[];
 }

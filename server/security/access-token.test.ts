@@ -1,4 +1,5 @@
-// The access token is created once with 0600 permissions and mutating RPCs without it are refused.
+// The access token is created once with 0600 permissions; without it, RPCs and pages are refused with a
+// message saying how to get in.
 
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { connectNodeAdapter, createConnectTransport } from "@connectrpc/connect-node";
@@ -8,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { RegistryService } from "../../proto/gen/meshdash/registry/v1/registry_pb";
-import { loadOrCreateToken, requireTokenForMutations } from "./access-token";
+import { loadOrCreateToken, pageGate, requireToken, TOKEN_COOKIE } from "./access-token";
 
 let server: http.Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -23,22 +24,48 @@ describe("access token", () => {
     expect(loadOrCreateToken(dir)).toMatchObject({ token: a.token, created: false });
   });
 
-  it("refuses mutating RPCs without the token, with a message saying what to send, and lets reads through", async () => {
+  it("refuses every RPC without the token, says what to send, and accepts a bearer token or the login cookie", async () => {
     const handler = connectNodeAdapter({
-      interceptors: [requireTokenForMutations("s3cret")],
+      interceptors: [requireToken("s3cret")],
       routes: (r) => r.service(RegistryService, { listServices: () => ({ services: [] }), registerServices: () => ({ hostnames: ["x"] }) }),
     });
     server = http.createServer(handler);
     await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
     const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const open = createClient(RegistryService, createConnectTransport({ baseUrl, httpVersion: "1.1" }));
-    expect((await open.listServices({})).services).toEqual([]);
+    const read = await open.listServices({}).catch((e: unknown) => ConnectError.from(e));
+    expect((read as ConnectError).code).toBe(Code.Unauthenticated);
     const err = await open.registerServices({ yaml: "" }).catch((e: unknown) => ConnectError.from(e));
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.Unauthenticated);
+    expect((err as ConnectError).rawMessage).toContain("RegisterServices changes the mesh");
     expect((err as ConnectError).rawMessage).toContain("Authorization: Bearer <token>");
     const wrong = await open.registerServices({ yaml: "" }, { headers: { authorization: "Bearer nope" } }).catch((e: unknown) => ConnectError.from(e));
     expect((wrong as ConnectError).code).toBe(Code.Unauthenticated);
     expect((await open.registerServices({ yaml: "" }, { headers: { authorization: "Bearer s3cret" } })).hostnames).toEqual(["x"]);
+    expect((await open.listServices({}, { headers: { cookie: `a=b; ${TOKEN_COOKIE}=s3cret` } })).services).toEqual([]);
+    const badCookie = await open.listServices({}, { headers: { cookie: `${TOKEN_COOKIE}=nope` } }).catch((e: unknown) => ConnectError.from(e));
+    expect((badCookie as ConnectError).code).toBe(Code.Unauthenticated);
+  });
+
+  it("gates pages: 401 with how to get in, a ?token= link signs in with an HttpOnly cookie and redirects without the token", async () => {
+    server = http.createServer((req, res) => {
+      if (pageGate(req, res, "s3cret")) return;
+      res.end("page");
+    });
+    await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const denied = await fetch(`${base}/tap`);
+    expect(denied.status).toBe(401);
+    expect(await denied.text()).toContain("?token=");
+    expect((await fetch(`${base}/tap?token=nope`)).status).toBe(401);
+    const login = await fetch(`${base}/tap?x=1&token=s3cret`, { redirect: "manual" });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("location")).toBe("/tap?x=1");
+    const cookie = login.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^meshdash-token=s3cret; HttpOnly; SameSite=Strict; Path=\/$/);
+    const page = await fetch(`${base}/tap?x=1`, { headers: { cookie: cookie.split(";")[0]! } });
+    expect(await page.text()).toBe("page");
+    expect(await (await fetch(`${base}/metrics`, { headers: { authorization: "Bearer s3cret" } })).text()).toBe("page");
   });
 });

@@ -2,11 +2,12 @@
 // gRPC (h2c) via Connect (or, with uncompressed responses, a lean gRPC layer for plain gRPC calls), SotW
 // and delta streams, throttled pushes, per-proxy sync status and metrics.
 
-import { createContextKey, createContextValues, type ConnectRouter } from "@connectrpc/connect";
+import { Code, createContextKey, createContextValues, type ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { randomBytes } from "node:crypto";
 import type http2 from "node:http2";
 import { AggregatedDiscoveryService } from "../../proto/gen/envoy/service/discovery/v3/ads_pb";
+import { bearerMatches } from "../../proxy-engine";
 import { createDeltaConnection } from "./delta-stream";
 import { isPlainGrpc } from "./grpc-stream";
 import { cancelStream, createH2cServer, type H2cServer } from "./h2c-server";
@@ -21,6 +22,8 @@ export type { XdsLog, XdsLogLevel } from "./proxy-connection";
 export type { XdsMetricsSnapshot } from "./xds-metrics";
 
 export interface AdsServerOptions {
+  /** When set, every call must carry it as "authorization: Bearer <token>" (UNAUTHENTICATED otherwise). */
+  token?: string;
   /** Default 127.0.0.1. */
   host?: string;
   /** 0 picks a free port. */
@@ -67,6 +70,13 @@ const CLOSE_GRACE_MS = 1000;
 /** A compression threshold no message reaches (compressed requests are still accepted). */
 const NEVER_COMPRESS = 2 ** 32;
 const kNodeRequest = createContextKey<http2.Http2ServerRequest | undefined>(undefined, { description: "node request" });
+
+/** A trailers-only gRPC answer: every gRPC client reads grpc-status from it and gives up with UNAUTHENTICATED. */
+function refuseUnauthenticated(res: http2.Http2ServerResponse): void {
+  const message = "the xDS server is reachable beyond loopback and needs the access token printed at startup (authorization: Bearer <token>)";
+  res.writeHead(200, { "content-type": "application/grpc", "grpc-status": String(Code.Unauthenticated), "grpc-message": encodeURIComponent(message) });
+  res.end();
+}
 
 const cancelRequest = (req: http2.Http2ServerRequest | undefined) => req && cancelStream(req, "xDS send timeout");
 
@@ -159,6 +169,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
         contextValues: (req) => createContextValues().set(kNodeRequest, "stream" in req ? req : undefined),
       });
       server = createH2cServer((req, res) => {
+        if (opts.token !== undefined && !bearerMatches(req.headers.authorization, opts.token)) return refuseUnauthenticated(res);
         const protocol = req.url === ADS_PATHS.sotw ? "sotw" : req.url === ADS_PATHS.delta ? "delta" : undefined;
         if (lean && protocol && isPlainGrpc(req)) streams.serveRaw(req, res, protocol, readMaxBytes);
         else adapter(req, res);
