@@ -34,6 +34,7 @@ Streams live requests from the mesh's proxies, one line per event (req, rsp, end
 
 Where:
   --server HOST:PORT      dashboard address (default ${DEFAULT_SERVER}, or $MESHDASH_SERVER)
+                          $MESHDASH_TOKEN: the access token, when the dashboard is bound beyond loopback
   --service HOST          the sidecars of a service: reviews, reviews.default or reviews.default.svc.cluster.local
   --workload NAME         one workload's sidecar, e.g. reviews-v2-0
   --proxy ID              one proxy by node id

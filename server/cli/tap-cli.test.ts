@@ -7,6 +7,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TapEventSchema } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { createFrontDoor } from "../http/front-door";
+import { registerRoutes } from "../rpc/routes";
+import { rpcInterceptors } from "../security/access-token";
 import { startTestServer, type TestServer } from "../test-util/test-server";
 
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "meshdash.mjs");
@@ -26,8 +30,8 @@ interface Run {
   exited: () => boolean;
 }
 
-function meshdash(args: string[]): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MESHDASH_SERVER: "" } });
+function meshdash(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, MESHDASH_SERVER: "", MESHDASH_TOKEN: "", ...env } });
   let out = "";
   let err = "";
   let done = false;
@@ -89,6 +93,22 @@ describe("meshdash tap", () => {
     expect(unknown!.stderr()).toMatch(/^meshdash tap: NotFound: scope\.service: no sidecar serves "nope"; services: /);
     expect(tooBig!.stderr()).toBe("meshdash tap: InvalidArgument: body_bytes: must be at most 65536, got 70000\n");
     expect(down!.stderr()).toMatch(/^meshdash tap: cannot reach the dashboard at 127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); is it running\?/);
+  });
+
+  it("sends $MESHDASH_TOKEN to a dashboard that wants the access token, and explains the refusal without it", async () => {
+    const door = createFrontDoor(connectNodeAdapter({ routes: registerRoutes(server.runtime), interceptors: rpcInterceptors("t0ken") }));
+    const addr = await door.listen(0, "127.0.0.1");
+    try {
+      const refused = meshdash(["tap", "--server", `127.0.0.1:${addr.port}`]);
+      expect(await refused.code).toBe(1);
+      expect(refused.stderr()).toMatch(/^meshdash tap: Unauthenticated: Observe: this server is reachable beyond loopback, so it needs the access token/);
+      const prefix = `/details/cli-token-${Date.now()}`;
+      const run = meshdash(["tap", "--server", `127.0.0.1:${addr.port}`, "--path", prefix, "--limit", "1"], { MESHDASH_TOKEN: "t0ken" });
+      expect(await driveUntilExit(run, prefix)).toBe(0);
+      expect(run.stdout()).toContain("req id=");
+    } finally {
+      await door.stop(100);
+    }
   });
 
   it("exits 2 on bad flags, naming the flag, and 0 for --help", async () => {

@@ -29,7 +29,9 @@ export async function runTap(argv: string[], io: CliIo): Promise<number> {
     await io.out(TAP_USAGE.trimEnd());
     return 0;
   }
-  const client = createClient(TapService, createGrpcTransport({ baseUrl: args.baseUrl }));
+  // A dashboard bound beyond loopback wants its access token (MESHDASH_TOKEN), as linkerd's CLI sends its credentials.
+  const token = io.env.MESHDASH_TOKEN;
+  const client = createClient(TapService, createGrpcTransport({ baseUrl: args.baseUrl, interceptors: token ? [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] : [] }));
   const format = args.output === "json" ? formatTapJson : formatTapText;
   try {
     for await (const { events } of client.observe(args.request, { signal: io.interrupt })) for (const event of events) await io.out(format(event));
