@@ -109,7 +109,8 @@ function compileTcp(tcp: Match_Tcp, path: string, pick: (i: TapRequestInfo) => [
 function compileHttp(m: Match_Http["match"], path: string): TapPredicate {
   switch (m.case) {
     case "scheme": {
-      if (m.value === Scheme.UNSPECIFIED) throw new TapMatchError(`${path}.scheme`, "must be HTTP or HTTPS");
+      // Protobuf keeps enum numbers it does not know: 7 is neither, and must not quietly mean HTTP.
+      if (m.value !== Scheme.HTTP && m.value !== Scheme.HTTPS) throw new TapMatchError(`${path}.scheme`, `must be HTTP or HTTPS, got ${Scheme[m.value] ?? m.value}`);
       const want = m.value === Scheme.HTTPS ? "https" : "http";
       return (info) => info.scheme === want;
     }
