@@ -110,8 +110,10 @@ describe("fuzz: HTTP/1.1 through the proxy", () => {
         expect(closed).toBe(true);
         for (const m of out.matchAll(/(?:^|\n)HTTP\/1\.1 (\d{3}) /g)) {
           statuses.set(m[1]!, (statuses.get(m[1]!) ?? 0) + 1);
-          // 502/503/504 would mean the proxy let through what the upstream then choked on.
-          expect(Number(m[1]), `input ${JSON.stringify(raw.slice(0, 300))}`).toBeLessThan(500);
+          // 502/503/504 would mean the proxy let through what the upstream then choked on; 505 (a version we
+          // do not speak) and 501 (a transfer coding we do not implement) are the client's fault by the RFC.
+          const status = Number(m[1]);
+          expect(status < 500 || status === 501 || status === 505, `status ${status} for input ${JSON.stringify(raw.slice(0, 300))}`).toBe(true);
         }
         const requestLines = [...raw.matchAll(REQUEST_LINE)].length;
         expect(upstreamRequests - before, `input ${JSON.stringify(raw.slice(0, 300))}`).toBeLessThanOrEqual(requestLines);

@@ -5,7 +5,15 @@
 
 import fc from "fast-check";
 
-export const fuzzRuns = (inTests: number) => ({ numRuns: Number(process.env.FUZZ_RUNS ?? inTests) });
+/**
+ * fast-check settings: in `npm test` a fixed seed (the same cases on every run, so CI is reproducible); with
+ * FUZZ_RUNS (`npm run fuzz`) a fresh seed each run, printed by fast-check with any counterexample. FUZZ_SEED
+ * replays one.
+ */
+export const fuzzRuns = (inTests: number) => {
+  const seed = process.env.FUZZ_SEED ?? (process.env.FUZZ_RUNS ? undefined : "20261122");
+  return { numRuns: Number(process.env.FUZZ_RUNS ?? inTests), ...(seed === undefined ? {} : { seed: Number(seed) }) };
+};
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
