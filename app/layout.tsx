@@ -1,5 +1,6 @@
 // App shell: sidebar with navigation, and the page area every section renders into.
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { NavLinks } from "./components/nav-links";
 import { Providers } from "./providers";
@@ -10,7 +11,9 @@ export const metadata: Metadata = {
   description: "Service-mesh observability: live tap, routes, clusters and proxy sync status",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Rendered per request: each response carries its own CSP nonce (server/security/content-security-policy.ts).
+  await connection();
   return (
     <html lang="en">
       <body>

@@ -11,6 +11,7 @@ import { registerRoutes } from "./rpc/routes";
 import { startRuntime } from "./runtime/runtime";
 import { runtimeOptionsFromEnv } from "./runtime/runtime-options";
 import { loadOrCreateToken, pageGate, rpcInterceptors } from "./security/access-token";
+import { applyPageCsp } from "./security/content-security-policy";
 
 const SHUTDOWN_DEADLINE_MS = 5000;
 const DRAIN_GRACE_MS = 3000;
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
         return void res.end(runtime.controlPlane.ads.prometheusText() + runtime.istioMetrics.render());
       }
-      if (pages && req.httpVersionMajor === 1) return void pages.handle(req as never, res as never);
+      if (pages && req.httpVersionMajor === 1) {
+        applyPageCsp(req as never, res as never);
+        return void pages.handle(req as never, res as never);
+      }
       res.writeHead(404, { "content-type": "text/plain" });
       res.end("not found: HTTP/2 on this port serves gRPC only; open the dashboard over HTTP/1.1\n");
     },

@@ -1,4 +1,4 @@
-// Uncaught errors in the pages a suite opens: pages are watched as they are made, and each test ends by
+// Uncaught errors and Content-Security-Policy violations in the pages a suite opens: pages are watched as they are made, and each test ends by
 // checking there were none (registers its own afterEach).
 
 import { afterEach, expect } from "vitest";
@@ -17,6 +17,10 @@ export function trackPageErrors(): PageErrors {
   return {
     watch(page, label) {
       page.on("pageerror", (e) => errors.push(`${label ?? page.url()}: ${e.message}`));
+      // The pages send a strict CSP: anything it blocks is a bug (a script without the nonce, a foreign fetch).
+      page.on("console", (m) => {
+        if (m.type() === "error" && /Content Security Policy/i.test(m.text())) errors.push(`${label ?? page.url()}: ${m.text()}`);
+      });
       return page;
     },
   };
