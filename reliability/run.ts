@@ -8,6 +8,7 @@ import { FAULTY_AUTHORITY, startMeshUnderTest } from "./mesh-under-test";
 import { badPush } from "./scenarios/bad-push";
 import { controlPlaneOutage } from "./scenarios/control-plane-outage";
 import { downstreamMisbehaviour } from "./scenarios/downstream-misbehaviour";
+import { hostileInput } from "./scenarios/hostile-input";
 import { killDuringWrite, sigtermRestart } from "./scenarios/process-restart";
 import { pushStorm } from "./scenarios/push-storm";
 import { failures, wait, type Row, type Scenario } from "./scenarios/scenario";
@@ -26,6 +27,7 @@ const SCENARIOS: [string, Scenario][] = [
   ["bad push", badPush],
   ["push storm", pushStorm],
   ["downstream", downstreamMisbehaviour],
+  ["hostile input", hostileInput],
   ["restart", sigtermRestart],
   ["kill -9", killDuringWrite],
 ];
@@ -63,7 +65,10 @@ async function main(): Promise<number> {
     for (const l of r.lost) console.log(`${" ".repeat(42)}lost: ${l}`);
   }
   const lost = rows.filter((r) => r.lost.length).length;
-  console.log(lost ? `\n${lost} fault(s) lost something` : "\nnothing lost");
+  const sent = rows.reduce((n, r) => n + r.requests, 0);
+  const failed = rows.reduce((n, r) => n + r.failed, 0);
+  console.log(`\nload held: ${sent} requests through the ingress during the faults, ${failed} failed (${sent ? ((failed / sent) * 100).toFixed(3) : "0"}%)`);
+  console.log(lost ? `${lost} fault(s) lost something` : "nothing lost");
   return lost ? 1 : 0;
 }
 
