@@ -2,13 +2,11 @@
 // ingress, all over xDS) on ephemeral loopback ports and a fresh store, plus a service "faulty" whose
 // replicas the run controls, routed from the ingress with Istio's retries and outlier detection.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { applyConfigYaml } from "../server/control-plane/changes/config-changes";
 import { createControlPlane, type ControlPlane } from "../server/control-plane/control-plane";
 import { startRuntime, type Runtime } from "../server/runtime/runtime";
-import { DEFAULT_RUNTIME_OPTIONS } from "../server/runtime/runtime-options";
+import { testRuntimeOptions } from "../server/test-util/runtime-options";
 import { startFaultyReplicas, type FaultyReplicas } from "./faulty-replicas";
 
 export const FAULTY_HOST = "faulty.default.svc.cluster.local";
@@ -58,8 +56,8 @@ export interface MeshUnderTest {
 }
 
 export async function startMeshUnderTest(replicaCount: number): Promise<MeshUnderTest> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "meshdash-reliability-"));
-  const opts = { ...DEFAULT_RUNTIME_OPTIONS, ingressPort: 0, adminPort: 0, xdsPort: 0, demoTrafficRps: 0, dataDir };
+  const opts = testRuntimeOptions();
+  const dataDir = opts.dataDir;
   const runtime = await startRuntime(opts);
   // The faults below make every proxy log (reconnects, NACKs); the table says what matters.
   for (const p of runtime.proxies) p.logger.setLevel("all", "error");

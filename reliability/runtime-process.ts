@@ -7,9 +7,9 @@
 import readline from "node:readline";
 import { applyConfigYaml } from "../server/control-plane/changes/config-changes";
 import { startRuntime } from "../server/runtime/runtime";
-import { DEFAULT_RUNTIME_OPTIONS } from "../server/runtime/runtime-options";
+import { testRuntimeOptions } from "../server/test-util/runtime-options";
 
-const runtime = await startRuntime({ ...DEFAULT_RUNTIME_OPTIONS, ingressPort: 0, adminPort: 0, xdsPort: 0, demoTrafficRps: 0, dataDir: process.env.DATA_DIR! });
+const runtime = await startRuntime(testRuntimeOptions({ dataDir: process.env.DATA_DIR! }));
 for (const p of runtime.proxies) p.logger.setLevel("all", "error");
 const cp = runtime.controlPlane;
 const rule = (n: number) => `apiVersion: networking.istio.io/v1

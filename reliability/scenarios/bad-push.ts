@@ -3,7 +3,7 @@
 // brings every proxy back to SYNCED (the recovery).
 
 import { FAULTY_DESTINATION_RULE } from "../mesh-under-test";
-import { failures, failureSummary, timeUntil, wait, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Scenario, timeUntil, wait } from "./scenario";
 
 const BAD_RULE = FAULTY_DESTINATION_RULE.replace("trafficPolicy:\n", "trafficPolicy:\n    loadBalancer: { consistentHash: { httpCookie: { name: session, ttl: 60s } } }\n");
 
@@ -26,10 +26,7 @@ export const badPush: Scenario = async ({ mesh, load }) => {
     lost.push(`no recovery after the good push: ${(e as Error).message}`);
   }
   if (errors().length) lost.push(`${errors().length} type(s) still in ERROR after the good push`);
-  const end = performance.now();
-  await load.settled(end);
-  const outcomes = load.between(start, end);
-  const failed = failures(outcomes);
+  const { outcomes, failed } = await loadSince(load, start);
   if (failed.length) lost.push(`${failed.length} requests failed around the bad push (${failureSummary(outcomes)})`);
   const proxies = new Set(nacked.map((e) => e.proxy)).size;
   return {

@@ -2,7 +2,7 @@
 // every proxy keeps serving its last good config, with no failed request, and reconnects (the time until
 // every proxy has ACKed every type again is the recovery).
 
-import { failures, failureSummary, wait, type Row, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Row, type Scenario, wait } from "./scenario";
 
 const DOWN_MS = 10_000;
 
@@ -21,10 +21,7 @@ export const controlPlaneOutage: Scenario = async ({ mesh, load }) => {
   } catch (e) {
     lost.push(`proxies did not resync: ${(e as Error).message}`);
   }
-  const end = performance.now();
-  await load.settled(end);
-  const outcomes = load.between(start, end);
-  const failed = failures(outcomes);
+  const { outcomes, failed } = await loadSince(load, start);
   if (failed.length) lost.push(`${failed.length} requests failed while the control plane was down (${failureSummary(outcomes)})`);
   if (mesh.controlPlane().store.head() !== revision) lost.push(`the store's head moved from ${revision} to ${mesh.controlPlane().store.head()}`);
   const row: Row = {

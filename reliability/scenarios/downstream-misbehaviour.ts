@@ -3,15 +3,13 @@
 // child process). The proxy must keep serving everyone else (no failed request) and stay within its memory
 // budget: backpressure, not buffering.
 
-import { spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { BIG_BYTES } from "../faulty-replicas";
+import { REPO_ROOT, startLineChild } from "../line-child";
 import { FAULTY_AUTHORITY } from "../mesh-under-test";
-import { failures, failureSummary, wait, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Scenario, wait } from "./scenario";
 
 const SLOW_READERS = 20;
 const DISCONNECTS = 50;
@@ -28,20 +26,14 @@ function rawClient(address: string, payload: string): net.Socket {
 
 const get = (p: string) => `GET ${p} HTTP/1.1\r\nHost: ${FAULTY_AUTHORITY}\r\n\r\n`;
 
-/** The idle-connections child: resolves with its report once every connection attempt settled. */
+/** The idle-connections child: `report` is its line once every connection attempt settled. */
 function holdIdleConnections(address: string, count: number) {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "idle-connections-process.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script], { env: { ...process.env, TARGET: address, COUNT: String(count) }, stdio: ["pipe", "pipe", "inherit"] });
-  const report = new Promise<string>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).once("line", resolve);
-    child.once("exit", (code) => reject(new Error(`idle-connections process exited with ${code}`)));
-  });
-  const exited = new Promise((r) => child.once("exit", r));
+  const child = startLineChild(path.join(REPO_ROOT, "reliability", "idle-connections-process.ts"), [], { TARGET: address, COUNT: String(count) });
   return {
-    report,
+    report: child.line("open"),
     async release() {
-      child.stdin!.end();
-      await exited;
+      child.proc.stdin!.end();
+      await child.exited;
     },
   };
 }
@@ -81,10 +73,7 @@ export const downstreamMisbehaviour: Scenario = async ({ mesh, load }) => {
     await idle.release();
     clearInterval(sampler);
   }
-  const end = performance.now();
-  await load.settled(end);
-  const outcomes = load.between(start, end);
-  const failed = failures(outcomes);
+  const { outcomes, failed } = await loadSince(load, start);
   if (failed.length) lost.push(`${failed.length} requests of the steady load failed (${failureSummary(outcomes)})`);
   const growthMiB = (peak - rss0) / 2 ** 20;
   if (growthMiB > RSS_BUDGET_MIB) lost.push(`RSS grew by ${growthMiB.toFixed(0)} MiB (budget ${RSS_BUDGET_MIB} MiB)`);

@@ -4,10 +4,10 @@
 // unknown host or subset) written to the store. Every request must be refused as the corpus expects, every
 // config refused with nothing stored, and the steady load must not notice.
 
-import net from "node:net";
 import { HOSTILE_HTTP1 } from "../../proxy-engine/test-util/hostile-http1-corpus";
+import { rawExchange, responseStatuses } from "../../proxy-engine/test-util/raw-http";
 import { FAULTY_AUTHORITY } from "../mesh-under-test";
-import { failures, failureSummary, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Scenario } from "./scenario";
 
 const vs = (spec: string, apiVersion = "networking.istio.io/v1", kind = "VirtualService") =>
   `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: { name: hostile, namespace: default }\nspec:\n${spec}`;
@@ -22,35 +22,16 @@ const BAD_CONFIGS: [string, string][] = [
   ["unknown subset", vs(route("{ destination: { host: faulty, subset: v9 } }"))],
 ];
 
-/** Sends `raw` on a new connection; resolves with every status code answered (none: closed) once closed or after 3 s. */
-function send(address: string, raw: string): Promise<number[]> {
-  const [host, port] = address.split(":") as [string, string];
-  return new Promise((resolve) => {
-    let out = "";
-    const s = net.connect({ host, port: Number(port) }, () => s.end(raw, "latin1"));
-    const done = () => resolve([...out.matchAll(/(?:^|\r\n)HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1])));
-    const timer = setTimeout(() => {
-      s.destroy();
-      done();
-    }, 3000);
-    s.on("data", (d: Buffer) => (out += d.toString("latin1")));
-    s.on("error", () => {});
-    s.on("close", () => {
-      clearTimeout(timer);
-      done();
-    });
-  });
-}
-
 export const hostileInput: Scenario = async ({ mesh, load }) => {
   const lost: string[] = [];
   const start = performance.now();
   const inputs = HOSTILE_HTTP1.filter((i) => !i.slow);
+  const [host, port] = mesh.ingress.split(":") as [string, string];
   let refused = 0;
   for (const input of inputs) {
     // Routed to the faulty service's replicas, so bodies are read (and their framing checked) as when proxied.
     const raw = (typeof input.raw === "function" ? input.raw() : input.raw).replaceAll("Host: x\r\n", `Host: ${FAULTY_AUTHORITY}\r\n`);
-    const [first, ...more] = await send(mesh.ingress, raw);
+    const [first, ...more] = responseStatuses((await rawExchange(host, Number(port), raw)).out);
     // A close without an answer is a refusal too (the hostile suite checks which one each input gets).
     if (first !== undefined && !input.expect.includes(first)) lost.push(`"${input.name}" got ${first}, expected ${input.expect.join(" or ")}`);
     else if (more.length) lost.push(`"${input.name}" got a second answer (${more.join(", ")}) after being refused: a smuggled request`);
@@ -67,10 +48,7 @@ export const hostileInput: Scenario = async ({ mesh, load }) => {
     }
   }
   if (mesh.controlPlane().store.head() !== head) lost.push(`the store's head moved from ${head} to ${mesh.controlPlane().store.head()}`);
-  const end = performance.now();
-  await load.settled(end);
-  const outcomes = load.between(start, end);
-  const failed = failures(outcomes);
+  const { outcomes, failed } = await loadSince(load, start);
   if (failed.length) lost.push(`${failed.length} requests of the steady load failed (${failureSummary(outcomes)})`);
   return {
     fault: "hostile input: bad requests and bad config",

@@ -3,53 +3,21 @@
 // hold every revision it had. (2) A store writer is killed with SIGKILL mid-loop: the store must pass its
 // integrity check and hold every revision the writer reported committed.
 
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { openSqliteConfigStore } from "../../server/control-plane/store/sqlite-config-store";
+import { REPO_ROOT, startLineChild } from "../line-child";
 import { startSteadyLoad } from "../steady-load";
 import { failures, failureSummary, wait, type Row, type Scenario } from "./scenario";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-interface Child {
-  proc: ChildProcess;
-  /** The next stdout line starting with `prefix`. */
-  line(prefix: string): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-function start(script: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "inherit"] });
-  const lines: string[] = [];
-  const waiters: [string, (l: string) => void][] = [];
-  readline.createInterface({ input: proc.stdout! }).on("line", (l) => {
-    const i = waiters.findIndex(([p]) => l.startsWith(p));
-    if (i >= 0) waiters.splice(i, 1)[0]![1](l);
-    else lines.push(l);
-  });
-  const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
-  return {
-    proc,
-    exited,
-    line(prefix) {
-      const seen = lines.findIndex((l) => l.startsWith(prefix));
-      if (seen >= 0) return Promise.resolve(lines.splice(seen, 1)[0]!);
-      return Promise.race([new Promise<string>((resolve) => waiters.push([prefix, resolve])), exited.then((c) => Promise.reject(new Error(`${path.basename(script)} exited (${c}) before printing "${prefix}"`)))]);
-    },
-  };
-}
-
-const RUNTIME = path.join(root, "reliability", "runtime-process.ts");
+const RUNTIME = path.join(REPO_ROOT, "reliability", "runtime-process.ts");
 
 export const sigtermRestart: Scenario = async () => {
   const lost: string[] = [];
   const dataDir = mkdtempSync(path.join(tmpdir(), "meshdash-restart-"));
   try {
-    let rt = start(RUNTIME, [], { DATA_DIR: dataDir });
+    let rt = startLineChild(RUNTIME, [], { DATA_DIR: dataDir });
     const [, ingress] = /ingress (\S+)/.exec(await rt.line("ingress"))!;
     rt.proc.stdin!.write("write 20\n");
     const head = Number((await rt.line("head")).split(" ")[1]);
@@ -67,7 +35,7 @@ export const sigtermRestart: Scenario = async () => {
     const failedBefore = failures(before);
     const inFlight = before.filter((o) => o.at + o.latencyMs > termAt).length;
     if (failedBefore.length) lost.push(`${failedBefore.length} requests sent before SIGTERM failed (${failureSummary(before)})`);
-    rt = start(RUNTIME, [], { DATA_DIR: dataDir });
+    rt = startLineChild(RUNTIME, [], { DATA_DIR: dataDir });
     const restartedHead = Number(/head (\d+)/.exec(await rt.line("ingress"))![1]);
     rt.proc.kill("SIGTERM");
     await rt.exited;
@@ -99,7 +67,7 @@ export const killDuringWrite: Scenario = async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "meshdash-kill9-"));
   const file = path.join(dir, "config.db");
   try {
-    const writer = start(path.join(root, "server/control-plane/store/store-writer.fixture.mts"), [file], {});
+    const writer = startLineChild(path.join(REPO_ROOT, "server/control-plane/store/store-writer.fixture.mts"), [file], {});
     const printed: number[] = [];
     for (;;) {
       const l = await writer.line("");

@@ -5,7 +5,7 @@
 
 import { request } from "undici";
 import { FAULTY_AUTHORITY, faultyVirtualService } from "../mesh-under-test";
-import { failures, failureSummary, timeUntil, wait, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Scenario, timeUntil, wait } from "./scenario";
 
 const RATE = 100;
 const STORM_MS = 10_000;
@@ -49,10 +49,7 @@ export const pushStorm: Scenario = async ({ mesh, load }) => {
   if (revisions !== writes) lost.push(`${writes} writes made ${revisions} revisions`);
   const growthMiB = (peak - rss0) / 2 ** 20;
   if (growthMiB > RSS_BUDGET_MIB) lost.push(`RSS grew by ${growthMiB.toFixed(0)} MiB (budget ${RSS_BUDGET_MIB} MiB)`);
-  const end = performance.now();
-  await load.settled(end);
-  const outcomes = load.between(start, end);
-  const failed = failures(outcomes);
+  const { outcomes, failed } = await loadSince(load, start);
   if (failed.length) lost.push(`${failed.length} requests failed during the storm (${failureSummary(outcomes)})`);
   const pushes = mesh.controlPlane().pushStats().pushes - pushes0;
   return {

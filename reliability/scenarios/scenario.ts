@@ -29,6 +29,14 @@ export function failures(outcomes: Outcome[]): Outcome[] {
   return outcomes.filter((o) => !o.ok);
 }
 
+/** The steady load's requests sent from `start` until now, once every one of them has finished, and the failed ones. */
+export async function loadSince(load: SteadyLoad, start: number): Promise<{ outcomes: Outcome[]; failed: Outcome[] }> {
+  const end = performance.now();
+  await load.settled(end);
+  const outcomes = load.between(start, end);
+  return { outcomes, failed: failures(outcomes) };
+}
+
 /** How requests failed, most common first, e.g. "503 ×3, other side closed ×1". */
 export function failureSummary(outcomes: Outcome[]): string {
   const counts = new Map<string, number>();

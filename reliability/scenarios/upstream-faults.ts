@@ -3,7 +3,7 @@
 // ingress's failure rate near zero: the budget is 1% of the requests sent while the fault was on.
 
 import type { ReplicaMode } from "../faulty-replicas";
-import { failures, failureSummary, wait, type Scenario } from "./scenario";
+import { failureSummary, loadSince, type Scenario, wait } from "./scenario";
 
 const FAULT_MS = 5000;
 /** Requests sent this long after the replica is repaired still count: the mesh has to take it back. */
@@ -18,10 +18,7 @@ export function upstreamFault(mode: Exclude<ReplicaMode, "ok">, replica: number,
     await wait(FAULT_MS);
     await r.setMode("ok");
     await wait(AFTER_MS);
-    const end = performance.now();
-    await load.settled(end);
-    const outcomes = load.between(start, end);
-    const failed = failures(outcomes);
+    const { outcomes, failed } = await loadSince(load, start);
     const budget = Math.floor(outcomes.length * BUDGET);
     return {
       fault: label,

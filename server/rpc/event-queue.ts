@@ -27,6 +27,8 @@ export interface QueueBytes<T> {
 /** `capacity` bounds the items queued; `bytes`, when given, bounds their total size too. */
 export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: QueueBytes<T>): EventQueue<T> {
   let items: T[] = [];
+  /** With `bytes`: each queued item's size (index-aligned with `items`), measured once, at push. */
+  let sizes: number[] = [];
   let queuedBytes = 0;
   let head = 0;
   let closed = false;
@@ -42,19 +44,22 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: Qu
     if (n === 0) return closed ? DONE : undefined;
     let batch: T[];
     if (head === 0 && n <= maxBatch) {
-      // The usual case: hand over the whole array.
+      // The usual case: hand over the whole array (and with it every queued byte).
       batch = items;
       items = [];
+      sizes = [];
+      queuedBytes = 0;
     } else {
       const end = head + Math.min(n, maxBatch);
       batch = items.slice(head, end);
+      if (bytes) for (let i = head; i < end; i++) queuedBytes -= sizes[i]!;
       head = end;
       if (head === items.length) {
         items = [];
+        sizes = [];
         head = 0;
       }
     }
-    if (bytes) for (const item of batch) queuedBytes -= bytes.sizeOf(item);
     return { value: batch, done: false };
   }
 
@@ -109,13 +114,18 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: Qu
           return;
         }
         queuedBytes += size;
+        sizes.push(size);
       }
       items.push(item);
       signal();
     },
     pushAlways(item) {
       if (closed) return;
-      if (bytes) queuedBytes += bytes.sizeOf(item);
+      if (bytes) {
+        const size = bytes.sizeOf(item);
+        queuedBytes += size;
+        sizes.push(size);
+      }
       items.push(item);
       signal();
     },

@@ -13,7 +13,7 @@ export function testRuntimeOptions(overrides: Partial<RuntimeOptions> = {}): Run
     adminPort: 0,
     xdsPort: 0,
     demoTrafficRps: 0,
-    dataDir: mkdtempSync(path.join(tmpdir(), "meshdash-data-")),
     ...overrides,
+    dataDir: overrides.dataDir ?? mkdtempSync(path.join(tmpdir(), "meshdash-data-")),
   };
 }
