@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { parse, stringify } from "yaml";
 import { launchBrowser } from "./support/browser";
 import { trackPageErrors } from "./support/page-errors";
+import { whenHydrated } from "./support/page-probes";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -278,6 +279,7 @@ describe("New rule", () => {
     await page.getByTestId("new-virtual-service").click();
     await page.waitForURL(/\/config\/edit\?kind=VirtualService$/);
     await page.getByTestId("route-card").waitFor();
+    await whenHydrated(page, 'input[name="name"]');
     await page.locator('input[name="name"]').fill("details");
     await page.locator('input[name="host"]').fill("details");
     await page.getByTestId("destination-host").selectOption("details");

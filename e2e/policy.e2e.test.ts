@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./support/browser";
 import { trackPageErrors } from "./support/page-errors";
+import { whenHydrated } from "./support/page-probes";
 import { startServer, type RunningServer } from "./support/server";
 
 let server: RunningServer;
@@ -102,6 +103,7 @@ describe("Policy", () => {
     await page.getByTestId("new-check-rule").click();
     await page.waitForURL(/\/config\/edit\?kind=CheckRule$/);
     await page.getByTestId("check-rule-form").waitFor();
+    await whenHydrated(page, 'input[name="name"]');
     // The editor lives under /config, but a CheckRule is Policy's: the sidebar says so.
     expect(await page.locator('nav a[aria-current="page"] .nav-label').textContent()).toBe("Policy");
 
@@ -160,6 +162,7 @@ describe("Policy", () => {
     await page.getByTestId("new-quota").click();
     await page.waitForURL(/\/config\/edit\?kind=Quota$/);
     await page.getByTestId("quota-form").waitFor();
+    await whenHydrated(page, '[data-testid="mode-yaml"]');
     await page.getByTestId("mode-yaml").click();
     await page.getByLabel("Rule YAML").fill(`apiVersion: policy.meshdash.io/v1
 kind: Quota

@@ -42,10 +42,20 @@ async function tapRegistered(page: Page): Promise<void> {
   await page.getByText("Waiting for matching requests").waitFor();
 }
 
+/**
+ * Opens the Tap page (`query`: a shared link's filters) and waits until it runs in the browser: its tap is
+ * streaming. Pages render per request (each carries its CSP nonce), so the HTML can be on screen before React
+ * has hydrated it, and typing into the form then would be lost.
+ */
+async function openTap(page: Page, query = ""): Promise<void> {
+  await page.goto(`${server.dashboardUrl}/tap${query ? `?${query}` : ""}`);
+  await page.getByTestId("tap-status-line").filter({ hasText: "Tapping live" }).waitFor();
+}
+
 /** Taps a unique path with limit 2 × requests, sends the requests through the ingress and waits for the tap to end. */
 async function tapUnique(page: Page, tag: string, requests: number): Promise<string[]> {
   const unique = `/details/e2e-${tag}-${Date.now()}`;
-  await page.goto(`${server.dashboardUrl}/tap`);
+  await openTap(page);
   await page.locator('input[name="path"]').fill(unique);
   await page.locator('input[name="limit"]').fill(String(requests * 2));
   await page.getByTestId("tap-start").click();
@@ -77,7 +87,7 @@ describe("Tap page", () => {
   it("taps a unique path and shows exactly the requests the test sent, at the gateway and at the sidecar", async () => {
     const page = await browser.newPage();
     const unique = `/details/e2e-${Date.now()}`;
-    await page.goto(`${server.dashboardUrl}/tap`);
+    await openTap(page);
     await page.locator('input[name="path"]').fill(unique);
     // Each request crosses two proxies (the ingress gateway, then the details sidecar): two streams each.
     await page.locator('input[name="limit"]').fill("6");
@@ -99,7 +109,7 @@ describe("Tap page", () => {
 
   it("shows the validation error and keeps Start disabled for a bad filter", async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.dashboardUrl}/tap`);
+    await openTap(page);
     await page.locator('input[name="path"]').fill("no-slash");
     await page.getByText('must start with "/"').waitFor();
     expect(await page.getByTestId("tap-start").isDisabled()).toBe(true);
@@ -111,7 +121,7 @@ describe("Tap page, issue 6", () => {
   it("keeps every filter in the URL, so a shared link reopens the same tap", async () => {
     const page = await browser.newPage();
     const q = "path=%2Fdetails&pathMatch=exact&method=GET&dir=inbound&status=2xx&latency=0ms&rps=50&body=4096&limit=7";
-    await page.goto(`${server.dashboardUrl}/tap?${q}`);
+    await openTap(page, q);
     // The advanced filters open by themselves when the link sets any.
     expect(await page.locator('select[name="pathMatch"]').inputValue()).toBe("exact");
     expect(await page.locator('select[name="dir"]').inputValue()).toBe("inbound");

@@ -1,5 +1,6 @@
-// What the Tap and Top suites read besides the page itself: the page's Largest Contentful Paint, and the
-// ingress gateway's `tap.active` gauge from its admin API (how many taps the proxies hold right now).
+// What the suites read besides the page itself: the page's Largest Contentful Paint, the ingress gateway's
+// `tap.active` gauge from its admin API (how many taps the proxies hold right now), and whether React has
+// hydrated an element yet.
 
 import type { Page } from "playwright-core";
 
@@ -21,4 +22,16 @@ export async function lcpMs(page: Page): Promise<number> {
 export async function activeTaps(adminUrl: string): Promise<number> {
   const text = await (await fetch(`${adminUrl}/stats?filter=^tap\\.active$`)).text();
   return Number(/tap\.active: (\d+)/.exec(text)?.[1] ?? NaN);
+}
+
+/**
+ * Waits until React has hydrated the element `selector` matches (its props, event handlers included, are
+ * attached to the node). Pages render per request, so their HTML can be on screen, and clickable or
+ * fillable, before that; a click or typing then is lost.
+ */
+export async function whenHydrated(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    return el !== null && Object.keys(el).some((k) => k.startsWith("__reactProps$"));
+  }, selector);
 }
