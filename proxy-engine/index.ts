@@ -5,6 +5,7 @@ export { bootstrapFromJson, resourcesFromBootstrap, type ProxyResources, type Re
 export { ConfigError, type ConfigIssue } from "./config/config-error";
 export { compileTapMatch, TapMatchError } from "./tap/match";
 export { createTap, type Tap, type TapOptions } from "./tap/tap";
+export { decodeTapEvent, type TapEventBytes } from "./tap/tap-wire";
 export { compileOutcome, type OutcomePredicate } from "./tap/outcome";
 export { MAX_BODY_BYTES } from "./tap/body-capture";
 export { selectProxies, TapScopeError } from "./tap/tap-scope";

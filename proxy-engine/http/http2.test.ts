@@ -15,6 +15,7 @@ import { bootstrapFromJson } from "../config/resources";
 import { createProxy, type Proxy } from "../proxy";
 import { compileTapMatch } from "../tap/match";
 import { createTap } from "../tap/tap";
+import { decodeTapEvent } from "../tap/tap-wire";
 import { bootstrapJson, prefixRoutes, staticClusterJson, startUpstream } from "../test-util/upstream";
 
 const cleanup = cleanupAfterEach();
@@ -113,7 +114,7 @@ describe("HTTP/2", () => {
     const port = (grpcServer.address() as AddressInfo).port;
     const { base, proxy } = await startProxy([{ match: { prefix: "/", grpc: {} }, route: { cluster: "grpc" } }], [staticClusterJson("grpc", [port], H2_OPTIONS)]);
     const events: TapEvent[] = [];
-    proxy.taps.register(createTap({ limit: 2, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(e), onComplete: () => {} }));
+    proxy.taps.register(createTap({ limit: 2, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(decodeTapEvent(e)), onComplete: () => {} }));
     const transport = createGrpcTransport({ baseUrl: base });
     const client = createClient(MeshService, transport);
     const ok = await client.listProxies({});

@@ -12,7 +12,7 @@ describe("body capture", () => {
     const body = c.body("text/plain")!;
     expect(Buffer.from(body.data).toString()).toBe("hello wo");
     expect(body.truncated).toBe(true);
-    expect(body.totalBytes).toBe(18n);
+    expect(body.totalBytes).toBe(18);
     expect(body.contentType).toBe("text/plain");
     expect(body.redacted).toBe(false);
   });

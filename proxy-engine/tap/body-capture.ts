@@ -1,9 +1,8 @@
 // Captures the first bytes of a request or response body for tap, as a copy: what flows to the upstream or
 // downstream is never touched, and nothing beyond the limit is kept (later chunks are only counted).
 
-import { create } from "@bufbuild/protobuf";
-import { BodySchema, type Body } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { redactBody } from "./redact";
+import type { BodyFields } from "./tap-wire";
 
 /** The most a tap may capture of each body (ObserveRequest.body_bytes). */
 export const MAX_BODY_BYTES = 65_536;
@@ -30,10 +29,10 @@ export class BodyCapture {
   }
 
   /** The captured bytes, redacted; undefined when capture is off. */
-  body(contentType: string): Body | undefined {
+  body(contentType: string): BodyFields | undefined {
     if (this.limit === 0) return undefined;
     const { data, redacted } = redactBody(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.captured));
-    return create(BodySchema, { data, truncated: this.total > this.captured, totalBytes: BigInt(this.total), redacted, contentType });
+    return { data, truncated: this.total > this.captured, totalBytes: this.total, redacted, contentType };
   }
 }
 

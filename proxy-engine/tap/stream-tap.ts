@@ -1,14 +1,29 @@
 // Per-request tap: decides which active taps want a request, then emits Linkerd's three events
 // (RequestInit, ResponseInit, ResponseEnd) with the routing decision attached. Taps whose match depends on
 // labels are decided once the request is routed; taps with an outcome filter get the stream's events at
-// its end, all three or none. Event objects are built lazily, once per phase, and shared by every tap.
+// its end, all three or none. Each event is encoded (tap-wire.ts) once, when first needed, and its bytes
+// are shared by every tap.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { ProxyDirection, Scheme, type Headers, type RouteContext, type StreamId, type TapEvent, type TapEvent_ResponseEnd } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ProxyDirection, Scheme } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { BodyCapture } from "./body-capture";
-import { headersMessage, msToDuration, requestInitEvent, responseEndEvent, responseInitEvent, routeContext, streamId, tcpAddress, type TapEnvelope } from "./tap-event";
 import type { ActiveTap } from "./tap";
+import { encodeEnvelope, encodeRequestInit, encodeResponseEnd, encodeResponseInit, type EnvelopeFields, type TapEventBytes } from "./tap-wire";
 import type { TapRequestInfo } from "./tap-request";
+
+/** What a tap keeps per downstream connection: its addresses, and the envelope its last tapped stream used. */
+export interface TapConnection {
+  readonly sourceIp: string;
+  readonly sourcePort: number;
+  readonly destinationIp: string;
+  readonly destinationPort: number;
+  /**
+   * The last envelope written for this connection (fields and bytes, the bytes copied out of the slab so a
+   * long-lived connection never keeps a slab alive): streams routed alike reuse it, on keep-alive traffic
+   * nearly every one.
+   */
+  envelope: { fields: EnvelopeFields; bytes: Uint8Array } | undefined;
+}
 
 export interface StreamTapStart {
   proxyId: string;
@@ -22,18 +37,15 @@ export interface StreamTapStart {
   requestHeaders: IncomingHttpHeaders;
   /** Labels of the source when the proxy knows it (its own workload, for a sidecar's outbound traffic). */
   sourceMeta: Readonly<Record<string, string>>;
+  connection: TapConnection;
 }
 
-export interface RouteDecision {
+/** Where the request was routed; the names are "" where it was not (no route, no cluster chosen). */
+export interface Routed {
   virtualHost: string;
   route: string;
   cluster: string;
   endpoint: string;
-}
-
-export interface Routed {
-  /** Undefined when no cluster was chosen (no route, direct response, redirect). */
-  decision: RouteDecision | undefined;
   destinationLabels: Readonly<Record<string, string>>;
   routeLabels: Readonly<Record<string, string>>;
 }
@@ -54,7 +66,7 @@ export interface StreamEnd {
 export interface StreamTap {
   /** Bytes of each body worth capturing (the most any tap on the stream asked for); 0 = none. */
   readonly bodyBytes: number;
-  /** Emits RequestInit; false when, labels now known, no tap wants the stream after all. */
+  /** Emits RequestInit; false when, labels now known, no tap wants the stream after all. `routed` is read, not kept. */
   requestInit(routed: Routed): boolean;
   responseInit(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): void;
   /** A chunk of the request body as it was received (counted, and captured up to bodyBytes). */
@@ -110,17 +122,17 @@ class TappedStream implements StreamTap {
   private responseHeaders: OutgoingHttpHeaders | IncomingHttpHeaders | undefined;
   private end: StreamEnd | undefined;
   private endAt = 0;
-  private envelope: TapEnvelope | undefined;
-  private streamId: StreamId | undefined;
+  /** The stream's TapEvent fields 1 to 7: what the bytes were written from, and the bytes. */
+  private envelope: { fields: EnvelopeFields; bytes: Uint8Array } | undefined;
   private wantsHeaders = false;
   private wantsBodies = false;
   private done = false;
   private requestBytes = 0;
   private requestBody: BodyCapture | undefined;
   private responseBody: BodyCapture | undefined;
-  private reqInitEvent: TapEvent | undefined;
-  private respInitEvent: TapEvent | undefined;
-  private respEndEvent: TapEvent | undefined;
+  private reqInitEvent: TapEventBytes | undefined;
+  private respInitEvent: TapEventBytes | undefined;
+  private respEndEvent: TapEventBytes | undefined;
 
   constructor(
     private readonly live: ActiveTap[],
@@ -147,18 +159,7 @@ class TappedStream implements StreamTap {
     }
     for (const t of live) this.want(t);
     for (const t of held) this.want(t);
-    const d = routed.decision;
-    this.envelope = {
-      source: tcpAddress(info.sourceIp, info.sourcePort),
-      sourceMeta: start.sourceMeta as Record<string, string>,
-      destination: tcpAddress(info.destinationIp, info.destinationPort),
-      destinationMeta: routed.destinationLabels as Record<string, string>,
-      proxyDirection: start.direction,
-      routeMeta: routed.routeLabels as Record<string, string>,
-      routeContext: d
-        ? routeContext(start.proxyId, start.listener, d.virtualHost, d.route, d.cluster, d.endpoint, start.configVersion)
-        : routeContext(start.proxyId, start.listener, "", "", "", "", start.configVersion),
-    };
+    this.envelope = envelopeOf(start, routed);
     if (live.length) this.send(this.requestInitEvent());
     return true;
   }
@@ -211,24 +212,20 @@ class TappedStream implements StreamTap {
     if (t.bodyBytes > 0) this.wantsBodies = true;
   }
 
-  private send(event: TapEvent): void {
+  private send(event: TapEventBytes): void {
     for (const tap of this.live) tap.emit(event);
   }
 
-  private headersOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): Headers | undefined {
-    return this.wantsHeaders && h ? headersMessage(h) : undefined;
+  private headersOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): OutgoingHttpHeaders | IncomingHttpHeaders | undefined {
+    return this.wantsHeaders ? h : undefined;
   }
 
-  /** One StreamId, shared by the stream's events like the rest of the envelope. */
-  private id(): StreamId {
-    return (this.streamId ??= streamId(this.start.connectionId, BigInt(this.start.streamIndex)));
-  }
-
-  private requestInitEvent(): TapEvent {
-    const { info } = this.start;
-    return (this.reqInitEvent ??= requestInitEvent(
-      this.envelope!,
-      this.id(),
+  private requestInitEvent(): TapEventBytes {
+    const { info, connectionId, streamIndex } = this.start;
+    return (this.reqInitEvent ??= encodeRequestInit(
+      this.envelope!.bytes,
+      connectionId,
+      streamIndex,
       info.method,
       info.scheme === "https" ? Scheme.HTTPS : Scheme.HTTP,
       info.authority,
@@ -237,38 +234,74 @@ class TappedStream implements StreamTap {
     ));
   }
 
-  private responseInitEvent(): TapEvent {
-    return (this.respInitEvent ??= responseInitEvent(this.envelope!, this.id(), msToDuration(this.tResponse - this.t0), this.status, this.headersOf(this.responseHeaders)));
+  private responseInitEvent(): TapEventBytes {
+    const { connectionId, streamIndex } = this.start;
+    return (this.respInitEvent ??= encodeResponseInit(this.envelope!.bytes, connectionId, streamIndex, this.tResponse - this.t0, this.status, this.headersOf(this.responseHeaders)));
   }
 
-  private responseEndEvent(): TapEvent {
+  private responseEndEvent(): TapEventBytes {
     if (this.respEndEvent) return this.respEndEvent;
     const e = this.end!;
-    const env = this.envelope!;
-    const eos: TapEvent_ResponseEnd["eos"] =
-      e.resetErrorCode !== undefined
-        ? { case: "resetErrorCode", value: e.resetErrorCode }
-        : e.grpcStatus !== undefined
-          ? { case: "grpcStatusCode", value: e.grpcStatus }
-          : { case: undefined };
-    const rc = env.routeContext;
+    const { fields, bytes } = this.envelope!;
     // A retry may have answered from another endpoint than the one RequestInit named.
-    const ctx = e.endpoint && e.endpoint !== rc.endpoint ? { ...rc, endpoint: e.endpoint } : rc;
+    const env = e.endpoint && e.endpoint !== fields.endpoint ? encodeEnvelope({ ...fields, endpoint: e.endpoint }) : bytes;
     const rq = this.requestBody;
     const rs = this.responseBody;
-    return (this.respEndEvent = responseEndEvent(env, ctx, this.id(), {
-      sinceRequestInit: msToDuration(this.endAt - this.t0),
-      sinceResponseInit: msToDuration(this.tResponse ? this.endAt - this.tResponse : 0),
-      responseBytes: BigInt(e.responseBytes),
-      eos,
+    return (this.respEndEvent = encodeResponseEnd(env, this.start.connectionId, this.start.streamIndex, {
+      sinceRequestInitMs: this.endAt - this.t0,
+      sinceResponseInitMs: this.tResponse ? this.endAt - this.tResponse : 0,
+      responseBytes: e.responseBytes,
+      grpcStatus: e.resetErrorCode === undefined ? e.grpcStatus : undefined,
+      resetErrorCode: e.resetErrorCode,
       trailers: this.headersOf(e.trailers),
       responseFlags: e.responseFlags,
       retryAttempts: e.retryAttempts,
-      requestBytes: BigInt(rq ? rq.total : this.requestBytes),
+      requestBytes: rq ? rq.total : this.requestBytes,
       requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.start.requestHeaders)) : undefined,
       responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.responseHeaders)) : undefined,
     }));
   }
+}
+
+/** The connection's last envelope if this stream's is the same, else a new one (which becomes the last). */
+function envelopeOf(start: StreamTapStart, r: Routed): { fields: EnvelopeFields; bytes: Uint8Array } {
+  const conn = start.connection;
+  const last = conn.envelope;
+  if (last !== undefined) {
+    const f = last.fields;
+    if (
+      f.endpoint === r.endpoint &&
+      f.cluster === r.cluster &&
+      f.route === r.route &&
+      f.virtualHost === r.virtualHost &&
+      f.destinationMeta === r.destinationLabels &&
+      f.routeMeta === r.routeLabels &&
+      f.sourceMeta === start.sourceMeta &&
+      f.configVersion === start.configVersion &&
+      f.proxyDirection === start.direction &&
+      f.listener === start.listener &&
+      f.proxy === start.proxyId
+    )
+      return last;
+  }
+  const fields: EnvelopeFields = {
+    sourceIp: conn.sourceIp,
+    sourcePort: conn.sourcePort,
+    sourceMeta: start.sourceMeta,
+    destinationIp: conn.destinationIp,
+    destinationPort: conn.destinationPort,
+    destinationMeta: r.destinationLabels,
+    proxyDirection: start.direction,
+    routeMeta: r.routeLabels,
+    proxy: start.proxyId,
+    listener: start.listener,
+    virtualHost: r.virtualHost,
+    route: r.route,
+    cluster: r.cluster,
+    endpoint: r.endpoint,
+    configVersion: start.configVersion,
+  };
+  return (conn.envelope = { fields, bytes: new Uint8Array(encodeEnvelope(fields)) });
 }
 
 function contentTypeOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): string {

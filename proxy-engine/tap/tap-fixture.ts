@@ -8,6 +8,7 @@ import { listenerJson, staticClusterJson, type ListenerSpec } from "../test-util
 import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { compileTapMatch } from "./match";
 import { createTap, type Tap, type TapOptions } from "./tap";
+import { decodeTapEvent } from "./tap-wire";
 
 export interface ProxySpec {
   id?: string;
@@ -53,8 +54,8 @@ export function collectTap(proxies: Proxy[], opts: Partial<TapOptions> = {}): Ta
     match: compileTapMatch(undefined),
     extractHeaders: false,
     ...opts,
-    emit(e) {
-      events.push(e);
+    emit(bytes) {
+      events.push(decodeTapEvent(bytes));
       for (const w of [...waiters]) if (events.length >= w.n) w.resolve(events), waiters.splice(waiters.indexOf(w), 1);
     },
     onComplete: () => complete(),

@@ -9,6 +9,7 @@ import { createProxy, type Proxy } from "../proxy";
 import { bootstrapFor, startUpstream } from "../test-util/upstream";
 import { compileTapMatch } from "./match";
 import { createTap } from "./tap";
+import { decodeTapEvent } from "./tap-wire";
 import { REDACTED } from "./redact";
 import { create } from "@bufbuild/protobuf";
 import { MatchSchema } from "../../proto/gen/meshdash/tap/v1/tap_pb";
@@ -38,7 +39,7 @@ describe("tap", () => {
     const { proxy, base } = await setup();
     const events: TapEvent[] = [];
     let completed = false;
-    const tap = createTap({ limit: 2, match: compileTapMatch(pathPrefix("/tapped")), extractHeaders: true, emit: (e) => events.push(e), onComplete: () => (completed = true) });
+    const tap = createTap({ limit: 2, match: compileTapMatch(pathPrefix("/tapped")), extractHeaders: true, emit: (e) => events.push(decodeTapEvent(e)), onComplete: () => (completed = true) });
     proxy.taps.register(tap);
     await request(`${base}/other`);
     await request(`${base}/tapped/1`, { authorization: "Bearer secret", "x-visible": "yes" });
@@ -67,7 +68,7 @@ describe("tap", () => {
     const { proxy, base } = await setup();
     await proxy.applyResources(resourcesFromBootstrap(bootstrapFor([{ prefix: "/only", cluster: "a" }], { a: [1] })), "v2");
     const events: TapEvent[] = [];
-    proxy.taps.register(createTap({ limit: 1, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(e), onComplete: () => {} }));
+    proxy.taps.register(createTap({ limit: 1, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(decodeTapEvent(e)), onComplete: () => {} }));
     expect(await request(`${base}/nowhere`)).toBe(404);
     await new Promise((r) => setImmediate(r));
     const end = events.find((e) => e.event.case === "responseEnd");
@@ -83,7 +84,7 @@ describe("tap", () => {
     });
     const ended = new Promise<TapEvent>((resolve) => {
       proxy.taps.register(
-        createTap({ limit: 1, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => e.event.case === "responseEnd" && resolve(e), onComplete: () => {} }),
+        createTap({ limit: 1, match: compileTapMatch(undefined), extractHeaders: false, emit: (b) => { const e = decodeTapEvent(b); if (e.event.case === "responseEnd") resolve(e); }, onComplete: () => {} }),
       );
     });
     const req = http.get(`${base}/slow`, (res) => res.once("data", () => req.destroy()));
@@ -97,7 +98,7 @@ describe("tap", () => {
   it("stops emitting once unregistered", async () => {
     const { proxy, base } = await setup();
     const events: TapEvent[] = [];
-    const unregister = proxy.taps.register(createTap({ limit: 100, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(e), onComplete: () => {} }));
+    const unregister = proxy.taps.register(createTap({ limit: 100, match: compileTapMatch(undefined), extractHeaders: false, emit: (e) => events.push(decodeTapEvent(e)), onComplete: () => {} }));
     await request(`${base}/a`);
     unregister();
     expect(proxy.taps.active).toHaveLength(0);

@@ -2,11 +2,12 @@
 // is registered with, optional outcome filters, and a sink for its events. It completes once the limit is
 // used up and every stream it still reports on has ended.
 
-import { ProxyDirection, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ProxyDirection } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import type { TapPredicate } from "./match";
 import type { OutcomePredicate } from "./outcome";
 import { createTokenBucket } from "./token-bucket";
 import type { TapRequestInfo } from "./tap-request";
+import type { TapEventBytes } from "./tap-wire";
 
 export interface ActiveTap {
   readonly extractHeaders: boolean;
@@ -25,7 +26,8 @@ export interface ActiveTap {
   claim(): boolean;
   /** With an outcome: a held stream passed; takes one request from the limit and one token. */
   commit(): boolean;
-  emit(event: TapEvent): void;
+  /** A TapEvent, encoded (tap-wire.ts): the same bytes for every tap on the stream, never modified. */
+  emit(event: TapEventBytes): void;
   /** Called once per claimed request when its stream ends (normally or not). */
   release(): void;
 }
@@ -34,7 +36,7 @@ export interface TapOptions {
   limit: number;
   match: TapPredicate;
   extractHeaders: boolean;
-  emit(event: TapEvent): void;
+  emit(event: TapEventBytes): void;
   /** Called once, when the limit is used up (or the tap closed) and the last reported stream has ended. */
   onComplete(): void;
   /** Most requests per second streamed, across every proxy; 0 or unset = unlimited. */

@@ -1,5 +1,5 @@
 // The bounded event queue between the proxies' request path and one RPC stream: order, batches, drops, close.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createEventQueue } from "./event-queue";
 
 async function batches<T>(it: AsyncIterable<T[]>): Promise<T[][]> {
@@ -41,7 +41,7 @@ describe("event queue", () => {
   });
 
   it("batches what a burst queued while the consumer waited, and what queued while it was busy, up to maxBatch", async () => {
-    const q = createEventQueue<number>(100, 3);
+    const q = createEventQueue<number>(100, { maxBatch: 3 });
     const got = batches(q);
     // The consumer is waiting: a synchronous burst arrives as one batch.
     q.push(1);
@@ -72,7 +72,7 @@ describe("event queue", () => {
   });
 
   it("bounds the bytes queued too, when told each item's size", async () => {
-    const q = createEventQueue<string>(100, 256, { maxBytes: 10, sizeOf: (s) => s.length });
+    const q = createEventQueue<string>(100, { bytes: { maxBytes: 10, sizeOf: (s) => s.length } });
     for (const s of ["aaaa", "bbbb", "cc", "dd"]) q.push(s); // "dd" would make 12 bytes
     q.pushAlways("control");
     const got = batches(q);
@@ -82,6 +82,58 @@ describe("event queue", () => {
     q.close();
     expect((await got).flat()).toEqual(["aaaa", "bbbb", "cc", "control", "eeeeeeeeee"]);
     expect(q.dropped).toBe(1);
+  });
+
+  it("caps a batch's bytes, and always takes at least one item", async () => {
+    const q = createEventQueue<string>(100, { bytes: { maxBytes: 100, sizeOf: (s) => s.length, maxBatchBytes: 5 } });
+    for (const s of ["aaa", "bb", "cccc", "dddddd", "e"]) q.push(s);
+    q.close();
+    expect(await batches(q)).toEqual([["aaa", "bb"], ["cccc"], ["dddddd"], ["e"]]);
+  });
+
+  it("lingers: a waiting consumer gets what arrives within lingerMs as one batch, and a whole batch at once", async () => {
+    vi.useFakeTimers();
+    try {
+      const q = createEventQueue<number>(100, { maxBatch: 3, lingerMs: 20 });
+      const it = q[Symbol.asyncIterator]();
+      const seen = (p: Promise<IteratorResult<number[]>>) => {
+        const box: { value?: number[] } = {};
+        void p.then((r) => (box.value = r.value));
+        return box;
+      };
+      // The first item starts the clock; a second one 10 ms later joins it.
+      const first = seen(it.next());
+      q.push(1);
+      await vi.advanceTimersByTimeAsync(10);
+      q.push(2);
+      await vi.advanceTimersByTimeAsync(5);
+      expect(first.value).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(5);
+      expect(first.value).toEqual([1, 2]);
+      // A whole batch does not wait.
+      const second = seen(it.next());
+      q.push(3);
+      q.push(4);
+      q.push(5);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(second.value).toEqual([3, 4, 5]);
+      // What queued while the consumer was busy lingers too, counted from when it asks again.
+      q.push(6);
+      const third = seen(it.next());
+      await vi.advanceTimersByTimeAsync(19);
+      expect(third.value).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(third.value).toEqual([6]);
+      // Closing delivers at once.
+      const last = seen(it.next());
+      q.push(7);
+      q.close();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(last.value).toEqual([7]);
+      expect((await it.next()).done).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("ends a waiting consumer when it returns early", async () => {

@@ -1,9 +1,11 @@
 // A bounded async queue between a producer that must never block (the proxy's request path) and one
 // streaming consumer (an RPC). When full, new events are dropped and counted rather than buffered. The
 // consumer takes batches: everything queued since it last looked (at most `maxBatch`), so a busy stream
-// pays its per-message cost once per batch, and an idle one still gets each item at once. A waiting consumer
-// is answered after the current turn of the event loop (setImmediate), not on a microtask: a proxy emits a
-// request's events from separate I/O callbacks, and a microtask would hand them over one by one.
+// pays its per-message cost once per batch. A waiting consumer is answered after the current turn of the
+// event loop (setImmediate), not on a microtask: a proxy emits a request's events from separate I/O
+// callbacks, and a microtask would hand them over one by one. With `lingerMs`, it is answered that long
+// after the first item arrived, or at once when a whole batch is queued (Nagle's rule, as Kafka's
+// linger.ms): a busy stream then sends a few large messages a second instead of one per loop turn.
 
 export interface EventQueue<T> extends AsyncIterable<T[]> {
   push(item: T): void;
@@ -22,10 +24,22 @@ export interface QueueBytes<T> {
   maxBytes: number;
   /** An item's size in bytes (an estimate is fine). */
   sizeOf(item: T): number;
+  /** Most bytes in one batch (at least one item is always taken). */
+  maxBatchBytes?: number;
 }
 
-/** `capacity` bounds the items queued; `bytes`, when given, bounds their total size too. */
-export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: QueueBytes<T>): EventQueue<T> {
+export interface QueueOptions<T> {
+  /** Most items per batch (default 256). */
+  maxBatch?: number;
+  /** Bounds the bytes queued, and batched, too. */
+  bytes?: QueueBytes<T>;
+  /** How long a waiting consumer lets items gather before a batch that is not full goes (default 0: the next turn). */
+  lingerMs?: number;
+}
+
+/** `capacity` bounds the items queued. */
+export function createEventQueue<T>(capacity: number, opts: QueueOptions<T> = {}): EventQueue<T> {
+  const { maxBatch = 256, bytes, lingerMs = 0 } = opts;
   let items: T[] = [];
   /** With `bytes`: each queued item's size (index-aligned with `items`), measured once, at push. */
   let sizes: number[] = [];
@@ -37,22 +51,34 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: Qu
   /** The consumer's pending next(), if it is waiting. */
   let waiting: ((r: IteratorResult<T[]>) => void) | undefined;
   let scheduled = false;
+  let lingering: NodeJS.Timeout | undefined;
 
   function take(): IteratorResult<T[]> | undefined {
     if (finished) return DONE;
     const n = items.length - head;
     if (n === 0) return closed ? DONE : undefined;
     let batch: T[];
-    if (head === 0 && n <= maxBatch) {
+    if (head === 0 && n <= maxBatch && (!bytes?.maxBatchBytes || queuedBytes <= bytes.maxBatchBytes)) {
       // The usual case: hand over the whole array (and with it every queued byte).
       batch = items;
       items = [];
       sizes = [];
       queuedBytes = 0;
     } else {
-      const end = head + Math.min(n, maxBatch);
+      let end = head + Math.min(n, maxBatch);
+      if (bytes) {
+        const cap = bytes.maxBatchBytes ?? Infinity;
+        let taken = 0;
+        for (let i = head; i < end; i++) {
+          if (i > head && taken + sizes[i]! > cap) {
+            end = i;
+            break;
+          }
+          taken += sizes[i]!;
+        }
+        queuedBytes -= taken;
+      }
       batch = items.slice(head, end);
-      if (bytes) for (let i = head; i < end; i++) queuedBytes -= sizes[i]!;
       head = end;
       if (head === items.length) {
         items = [];
@@ -66,6 +92,10 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: Qu
   /** Answers a waiting consumer with everything queued in this turn of the event loop (setImmediate). */
   function deliver(): void {
     scheduled = false;
+    if (lingering !== undefined) {
+      clearTimeout(lingering);
+      lingering = undefined;
+    }
     if (waiting === undefined) return;
     const r = take();
     if (r === undefined) return;
@@ -74,18 +104,29 @@ export function createEventQueue<T>(capacity: number, maxBatch = 256, bytes?: Qu
     w(r);
   }
 
+  /** Closed, finished, or a whole batch (by count or bytes) queued: nothing to linger for. */
+  function batchReady(): boolean {
+    return closed || finished || items.length - head >= maxBatch || (bytes?.maxBatchBytes !== undefined && queuedBytes >= bytes.maxBatchBytes);
+  }
+
   function signal(): void {
     if (waiting === undefined || scheduled) return;
+    if (lingerMs > 0 && !batchReady()) {
+      lingering ??= setTimeout(deliver, lingerMs);
+      return;
+    }
     scheduled = true;
     setImmediate(deliver);
   }
 
   const iterator: AsyncIterableIterator<T[]> = {
     next() {
-      const r = take();
+      // Lingering, what queued while the consumer was busy waits for more unless it is a whole batch already.
+      const r = lingerMs > 0 && !batchReady() ? undefined : take();
       if (r !== undefined) return Promise.resolve(r);
       return new Promise<IteratorResult<T[]>>((resolve) => {
         waiting = resolve;
+        if (items.length - head > 0 || closed) signal();
       });
     },
     return() {

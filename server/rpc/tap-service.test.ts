@@ -1,11 +1,11 @@
 // TapService end to end over real sockets: Connect over HTTP/1.1 (what browsers use) and gRPC over h2c
 // on the same port, against the real runtime and demo ingress: scope, direction, outcome, max_rps drops.
 
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type HandlerContext, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapService, type ObserveResponse, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapEventSchema, TapService, type ObserveResponse, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import { REDACTED, redactHeaders, type Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
@@ -338,7 +338,7 @@ describe("TapService memory bound", () => {
     const last = events[events.length - 1]!;
     if (last.event.case !== "drops") throw new Error(`last event is ${last.event.case}`);
     expect(last.event.value.queueDropped).toBeGreaterThan(0n);
-    expect(tapEventBytes(events.find((e) => e.event.case === "responseEnd") ?? events[0]!)).toBeLessThanOrEqual(3000);
+    expect(tapEventBytes(toBinary(TapEventSchema, events.find((e) => e.event.case === "responseEnd") ?? events[0]!))).toBeLessThanOrEqual(3000);
   });
 });
 

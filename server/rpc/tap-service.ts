@@ -3,14 +3,14 @@
 // second while dropping and once at the end. The first message is empty: it says the tap is registered.
 // The tap is unregistered the moment the caller goes away or the runtime stops.
 
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ObserveResponseSchema, ProxyDirection, TapEventSchema, type ObserveRequest, type TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
+import { ObserveResponseSchema, ProxyDirection, TapEventSchema, type ObserveRequest } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 import { TapService } from "../../proto/gen/meshdash/tap/v1/tap_pb";
-import { compileOutcome, compileTapMatch, createTap, MAX_BODY_BYTES, selectProxies, TapMatchError, TapScopeError, type Proxy, type Tap } from "../../proxy-engine";
+import { compileOutcome, compileTapMatch, createTap, MAX_BODY_BYTES, selectProxies, TapMatchError, TapScopeError, type Proxy, type Tap, type TapEventBytes } from "../../proxy-engine";
 import { createEventQueue } from "./event-queue";
-import { preEncodedObserveResponse } from "./tap-wire";
+import { observeResponse } from "./tap-wire";
 
 export const MAX_TAP_LIMIT = 100_000;
 /** max_rps when the request leaves it 0 (Linkerd's dashboard default). */
@@ -21,26 +21,21 @@ const QUEUE_CAPACITY = 10_000;
 /** And their size: bodies (up to 64 KiB each) and headers (up to 16 KiB) make events of very different sizes. */
 export const QUEUE_MAX_BYTES = 32 * 1024 * 1024;
 
-const headersBytes = (h: { headers: { name: string; value: string }[] } | undefined) => {
-  let n = 0;
-  if (h) for (const x of h.headers) n += x.name.length + x.value.length + 8;
-  return n;
-};
-
-/** An event's size in memory, roughly: a fixed part, its headers and its body captures. */
-export function tapEventBytes(e: TapEvent): number {
-  const ev = e.event;
-  switch (ev.case) {
-    case "requestInit":
-    case "responseInit":
-      return 256 + headersBytes(ev.value.headers);
-    case "responseEnd":
-      return 256 + headersBytes(ev.value.trailers) + (ev.value.requestBody?.data.length ?? 0) + (ev.value.responseBody?.data.length ?? 0);
-    default:
-      return 256;
-  }
+/** An encoded event's size in memory: its bytes (headers and body captures included) and the view on them. */
+export function tapEventBytes(e: TapEventBytes): number {
+  return e.length + 96;
 }
 const DROPS_INTERVAL_MS = 1000;
+/**
+ * How long events gather into one message (event-queue.ts): too short for a person watching to notice, and
+ * long enough that a busy tap's stream is a few dozen messages a second rather than one per event-loop turn.
+ * Each message costs the server a write and a wake-up of the client, which cost the proxies more than the
+ * bytes themselves.
+ */
+export const TAP_LINGER_MS = 20;
+/** Most events, and bytes, in one message: a batch of body captures stays far below clients' message limits (4 MiB in gRPC). */
+const MAX_BATCH_EVENTS = 1024;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 export interface TapServiceDeps {
   proxies(): readonly Proxy[];
@@ -49,6 +44,7 @@ export interface TapServiceDeps {
   queueCapacity?: number;
   queueMaxBytes?: number;
   dropsIntervalMs?: number;
+  lingerMs?: number;
 }
 
 /** Content types whose codec is protobuf binary (Connect, gRPC, gRPC-web); the rest are JSON. */
@@ -80,20 +76,24 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
     async *observe(req, ctx) {
       const { match, outcome, direction, targets } = compileRequest(req, deps.proxies());
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
-      // Events go out in batches (what queued while the last message was written). Binary clients get each
-      // batch pre-encoded by tap-wire.ts, which serializes ~30 times faster than toBinary's reflection; JSON
-      // clients get the messages themselves.
+      // Events go out in batches (what queued while the last message was written). The proxies encode each
+      // event once (proxy-engine/tap/tap-wire.ts); binary clients get a batch's bytes copied into the message,
+      // JSON clients get the events decoded (tap-wire.ts).
       // (Called directly, as some tests do, with no request headers: the events as they are.)
       const requestHeader = ctx.requestHeader as Headers | undefined;
       const binary = BINARY_CONTENT_TYPE.test(requestHeader?.get("content-type") ?? "");
-      const queue = createEventQueue<TapEvent>(deps.queueCapacity ?? QUEUE_CAPACITY, undefined, { maxBytes: deps.queueMaxBytes ?? QUEUE_MAX_BYTES, sizeOf: tapEventBytes });
+      const queue = createEventQueue<TapEventBytes>(deps.queueCapacity ?? QUEUE_CAPACITY, {
+        maxBatch: MAX_BATCH_EVENTS,
+        bytes: { maxBytes: deps.queueMaxBytes ?? QUEUE_MAX_BYTES, sizeOf: tapEventBytes, maxBatchBytes: MAX_BATCH_BYTES },
+        lingerMs: deps.lingerMs ?? TAP_LINGER_MS,
+      });
       let reported = { queue: 0, rate: 0 };
       const reportDrops = (final: boolean) => {
         const now = { queue: queue.dropped, rate: tap.rateLimited };
         const changed = now.queue !== reported.queue || now.rate !== reported.rate;
         if (!(final ? now.queue + now.rate > 0 : changed)) return;
         reported = now;
-        queue.pushAlways(create(TapEventSchema, { event: { case: "drops", value: { queueDropped: BigInt(now.queue), rateLimited: BigInt(now.rate) } } }));
+        queue.pushAlways(toBinary(TapEventSchema, create(TapEventSchema, { event: { case: "drops", value: { queueDropped: BigInt(now.queue), rateLimited: BigInt(now.rate) } } })));
       };
       const ticker = setInterval(() => reportDrops(false), deps.dropsIntervalMs ?? DROPS_INTERVAL_MS);
       ticker.unref();
@@ -129,7 +129,7 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
         yield create(ObserveResponseSchema, {});
         for await (const events of queue) {
           if (ctx.signal.aborted) break;
-          yield binary ? preEncodedObserveResponse(events) : create(ObserveResponseSchema, { events });
+          yield observeResponse(events, binary);
         }
       } finally {
         clearInterval(ticker);

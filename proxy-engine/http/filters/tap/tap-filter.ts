@@ -67,6 +67,9 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
     return c;
   };
 
+  /** Filled in by routed() for requestInit(), which reads it at once: no allocation per request. */
+  const scratch: Routed = { virtualHost: "", route: "", cluster: "", endpoint: "", destinationLabels: NO_LABELS, routeLabels: NO_LABELS };
+
   /** Where the request went: a sidecar's inbound traffic goes to its own workload. */
   const routed = (s: ActiveStream): Routed => {
     const { direction, self } = configInfo(s.config);
@@ -89,8 +92,15 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
       }
       route = m;
     } else if (s.virtualHost) route = { virtual_host: s.virtualHost.name };
-    const decision = s.cluster ? { virtualHost: s.virtualHost?.name ?? "", route: s.route?.name ?? "", cluster: s.cluster.name, endpoint: s.endpoint?.address ?? "" } : undefined;
-    return { decision, destinationLabels: destination, routeLabels: route };
+    // Names only once a cluster is chosen (no route, direct response, redirect: none).
+    const c = s.cluster;
+    scratch.virtualHost = c ? (s.virtualHost?.name ?? "") : "";
+    scratch.route = c ? (s.route?.name ?? "") : "";
+    scratch.cluster = c ? c.name : "";
+    scratch.endpoint = c ? (s.endpoint?.address ?? "") : "";
+    scratch.destinationLabels = destination;
+    scratch.routeLabels = route;
+    return scratch;
   };
 
   const ensureRequestInit = (s: ActiveStream): void => {
@@ -106,15 +116,22 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
     beforeRoute({ s, input }) {
       const sock = s.req.socket as TrackedSocket;
       const { direction, self } = configInfo(s.config);
+      const conn = (sock.meshTap ??= {
+        sourceIp: unmapIpv4(sock.remoteAddress ?? ""),
+        sourcePort: sock.remotePort ?? 0,
+        destinationIp: unmapIpv4(sock.localAddress ?? ""),
+        destinationPort: sock.localPort ?? 0,
+        envelope: undefined,
+      });
       const info: TapRequestInfo = {
         method: input.method,
         scheme: input.scheme === "https" ? "https" : "http",
         authority: input.authority,
         path: input.path,
-        sourceIp: unmapIpv4(sock.remoteAddress ?? ""),
-        sourcePort: sock.remotePort ?? 0,
-        destinationIp: unmapIpv4(sock.localAddress ?? ""),
-        destinationPort: sock.localPort ?? 0,
+        sourceIp: conn.sourceIp,
+        sourcePort: conn.sourcePort,
+        destinationIp: conn.destinationIp,
+        destinationPort: conn.destinationPort,
         destinationLabels: undefined,
         routeLabels: undefined,
       };
@@ -130,6 +147,7 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
         requestHeaders: s.req.headers,
         sourceMeta: direction === ProxyDirection.OUTBOUND ? self : NO_LABELS,
         info,
+        connection: conn,
       });
       s.tap = tap;
       // Synchronous with the request event, so no body chunk has been pushed yet.
