@@ -16,14 +16,26 @@ let secretHeaders: ReadonlySet<string> = new Set(DEFAULT_REDACTED_HEADERS);
  */
 export function redactHeaders(extra: readonly string[]): void {
   secretHeaders = new Set([...DEFAULT_REDACTED_HEADERS, ...extra.map((h) => h.toLowerCase())]);
+  verdicts.clear();
 }
 
 export function redactedHeaders(): string[] {
   return [...secretHeaders];
 }
 
+/** Names seen so far and whether each is secret: tap asks for every header of every tapped request. */
+const verdicts = new Map<string, boolean>();
+/** Bounds `verdicts` (clients choose header names): past it, start over. */
+const MAX_VERDICTS = 1024;
+
 export function isSecretHeader(name: string): boolean {
-  return secretHeaders.has(name.toLowerCase());
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = secretHeaders.has(name.toLowerCase());
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(name, v);
+  }
+  return v;
 }
 
 /** Flattens node headers into name/value pairs (one pair per value), redacting secrets. */

@@ -38,6 +38,8 @@ export interface StreamTapStart {
   /** Labels of the source when the proxy knows it (its own workload, for a sidecar's outbound traffic). */
   sourceMeta: Readonly<Record<string, string>>;
   connection: TapConnection;
+  /** When the stream started, by performance.now(). */
+  startedAt: number;
 }
 
 /** Where the request was routed; the names are "" where it was not (no route, no cluster chosen). */
@@ -93,10 +95,25 @@ export function selectTaps(active: readonly ActiveTap[], info: TapRequestInfo, d
     if (tap.direction !== ProxyDirection.UNSPECIFIED && tap.direction !== direction) continue;
     const r = tap.matches(info);
     if (r === false) continue;
-    if (r === undefined) (sel ??= { live: [], held: [], pending: [] }).pending.push(tap);
-    else if (tap.claim()) (sel ??= { live: [], held: [], pending: [] })[tap.outcome ? "held" : "live"].push(tap);
+    if (r === undefined) {
+      sel ??= { live: NO_TAPS, held: NO_TAPS, pending: NO_TAPS };
+      sel.pending = withTap(sel.pending, tap);
+    } else if (tap.claim()) {
+      sel ??= { live: NO_TAPS, held: NO_TAPS, pending: NO_TAPS };
+      if (tap.outcome) sel.held = withTap(sel.held, tap);
+      else sel.live = withTap(sel.live, tap);
+    }
   }
   return sel;
+}
+
+/** No taps: shared, never added to (withTap copies it first), so a stream with one tap allocates one list. */
+const NO_TAPS: ActiveTap[] = [];
+
+function withTap(list: ActiveTap[], tap: ActiveTap): ActiveTap[] {
+  if (list === NO_TAPS) return [tap];
+  list.push(tap);
+  return list;
 }
 
 /** Starts reporting a request to the taps that selected it. */
@@ -116,7 +133,8 @@ const maxBodyBytes = (taps: ActiveTap[], n: number) => {
  */
 class TappedStream implements StreamTap {
   readonly bodyBytes: number;
-  private readonly t0 = performance.now();
+  /** When the stream started (performance.now()). */
+  private readonly t0: number;
   private tResponse = 0;
   private status = 0;
   private responseHeaders: OutgoingHttpHeaders | IncomingHttpHeaders | undefined;
@@ -135,24 +153,28 @@ class TappedStream implements StreamTap {
   private respEndEvent: TapEventBytes | undefined;
 
   constructor(
-    private readonly live: ActiveTap[],
-    private readonly held: ActiveTap[],
+    private live: ActiveTap[],
+    private held: ActiveTap[],
     private pending: ActiveTap[],
     private readonly start: StreamTapStart,
   ) {
     this.bodyBytes = maxBodyBytes(pending, maxBodyBytes(held, maxBodyBytes(live, 0)));
+    this.t0 = start.startedAt;
   }
 
   requestInit(routed: Routed): boolean {
     if (this.done) return false;
-    const { live, held, start } = this;
+    const { start } = this;
     const { info } = start;
     info.destinationLabels = routed.destinationLabels;
     info.routeLabels = routed.routeLabels;
     for (const tap of this.pending) {
-      if (tap.matches(info) === true && tap.claim()) (tap.outcome ? held : live).push(tap);
+      if (tap.matches(info) !== true || !tap.claim()) continue;
+      if (tap.outcome) this.held = withTap(this.held, tap);
+      else this.live = withTap(this.live, tap);
     }
-    this.pending = [];
+    this.pending = NO_TAPS;
+    const { live, held } = this;
     if (live.length === 0 && held.length === 0) {
       this.done = true;
       return false;

@@ -73,6 +73,11 @@ function ensure(n: number): void {
   if (pos + n > buf.length) throw SLAB_FULL;
 }
 
+/** What was written since `begin`, as a plain Uint8Array view of the slab (cheaper to make than Buffer#subarray's). */
+function view(begin: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset + begin, pos - begin);
+}
+
 /**
  * After SLAB_FULL mid-event: a new slab with room for twice what failed to fit (a huge event, with bodies,
  * fits on the next try), and the event is written again from its start. Anything else is rethrown.
@@ -295,17 +300,21 @@ export function encodeEnvelope(e: EnvelopeFields): Uint8Array {
       stringField(0x32, e.endpoint);
       stringField(0x3a, e.configVersion);
       close(at);
-      return buf.subarray(begin, pos);
+      return view(begin);
     } catch (err) {
       nextSlab(err, begin);
     }
   }
 }
 
+/** Copies the envelope in: a loop, as TypedArray#set between a Uint8Array and a Buffer takes a slow path. */
 function envelope(bytes: Uint8Array): void {
-  ensure(bytes.length);
-  buf.set(bytes, pos);
-  pos += bytes.length;
+  const n = bytes.length;
+  ensure(n);
+  const b = buf;
+  let p = pos;
+  for (let i = 0; i < n; i++) b[p++] = bytes[i]!;
+  pos = p;
 }
 
 export function encodeRequestInit(
@@ -330,7 +339,7 @@ export function encodeRequestInit(
       stringField(0x2a, path);
       if (headers) headersField(0x32, headers);
       close2(at);
-      return buf.subarray(begin, pos);
+      return view(begin);
     } catch (err) {
       nextSlab(err, begin);
     }
@@ -348,7 +357,7 @@ export function encodeResponseInit(env: Uint8Array, base: number, stream: number
       uintField(0x18, httpStatus);
       if (headers) headersField(0x22, headers);
       close2(at);
-      return buf.subarray(begin, pos);
+      return view(begin);
     } catch (err) {
       nextSlab(err, begin);
     }
@@ -382,7 +391,7 @@ export function encodeResponseEnd(env: Uint8Array, base: number, stream: number,
       if (f.responseBody) bodyField(0x5a, f.responseBody);
       uintField(0x60, f.requestBytes);
       close2(at);
-      return buf.subarray(begin, pos);
+      return view(begin);
     } catch (err) {
       nextSlab(err, begin);
     }

@@ -32,10 +32,10 @@ const DROPS_INTERVAL_MS = 1000;
  * Each message costs the server a write and a wake-up of the client, which cost the proxies more than the
  * bytes themselves.
  */
-export const TAP_LINGER_MS = 20;
+export const TAP_LINGER_MS = 50;
 /** Most events, and bytes, in one message: a batch of body captures stays far below clients' message limits (4 MiB in gRPC). */
-const MAX_BATCH_EVENTS = 1024;
-const MAX_BATCH_BYTES = 1024 * 1024;
+const MAX_BATCH_EVENTS = 4096;
+const MAX_BATCH_BYTES = 128 * 1024;
 
 export interface TapServiceDeps {
   proxies(): readonly Proxy[];

@@ -148,6 +148,7 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
         sourceMeta: direction === ProxyDirection.OUTBOUND ? self : NO_LABELS,
         info,
         connection: conn,
+        startedAt: s.startedAt,
       });
       s.tap = tap;
       // Synchronous with the request event, so no body chunk has been pushed yet.
