@@ -37,16 +37,19 @@ interface Window {
 /** Installs the long-task recorder; returns a reader that drains what it saw. */
 async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
   await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: number[]; __longTaskLog: string[] };
+    const w = window as unknown as { __longTasks: number[]; __longTaskLog: string[]; __longTaskObserver?: PerformanceObserver };
+    // One observer per window: the last window's would report every long task a second time.
+    w.__longTaskObserver?.disconnect();
     w.__longTasks = [];
     w.__longTaskLog = [];
     const t0 = performance.now();
-    new PerformanceObserver((list) => {
+    w.__longTaskObserver = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
         w.__longTasks.push(e.duration);
         w.__longTaskLog.push(`${((e.startTime - t0) / 1000).toFixed(1)}s:${Math.round(e.duration)}ms`);
       }
-    }).observe({ type: "longtask" });
+    });
+    w.__longTaskObserver.observe({ type: "longtask" });
   });
   return () =>
     page.evaluate(() => {

@@ -4,7 +4,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { TapDetail } from "./tap-detail";
 import { downloadText, exportFilename, toHar, toJsonExport } from "./tap-export";
 import { TapForm } from "./tap-form";
@@ -55,6 +55,9 @@ export function TapView() {
   const [selected, setSelected] = useState<string | undefined>();
   const errors = validateQuery(draft);
   const tap = useTap();
+  // The chart mounts in a deferred (interruptible) render after the first rows: mounting recharts in the
+  // same render as the first rows of a firehose made one long task of both.
+  const showChart = useDeferredValue(tap.rows.length > 0);
 
   // Opening the page (or a shared link) starts the tap it describes; so does a link to another tap while
   // the page is open (the URL changes without this page writing it).
@@ -111,7 +114,7 @@ export function TapView() {
           </button>
         </div>
       </div>
-      {tap.rows.length > 0 && <TapRateChart rows={tap.rows} />}
+      {showChart && <TapRateChart rows={tap.rows} />}
       {tap.rows.length === 0 ? (
         <div className="empty-state" data-testid="tap-empty">
           {tap.status.kind === "starting" ? (
