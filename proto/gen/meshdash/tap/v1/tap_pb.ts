@@ -1004,9 +1004,9 @@ export const TapService: GenService<{
   /**
    * Observe streams events for requests that match `match`, until `limit`
    * requests have been tapped or the caller goes away. Events come in batches:
-   * whatever queued while the previous message was being written (at most 256
-   * events), so a busy tap pays the per-message cost once per batch and an idle
-   * one still delivers each event at once.
+   * what arrived within 50 ms of the batch's first event (at most 4096 events or
+   * 128 KiB), so a busy tap pays the per-message cost a few dozen times a second,
+   * not once per event.
    *
    * @generated from rpc meshdash.tap.v1.TapService.Observe
    */
