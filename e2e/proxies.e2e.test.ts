@@ -144,8 +144,15 @@ spec:
     expect(await page.getByTestId("proxies-degraded").textContent()).toContain("Live updates interrupted");
     expect(await page.getByTestId("proxy-row").count()).toBeGreaterThanOrEqual(10);
     await page.unroute("**/meshdash.mesh.v1.MeshService/WatchProxies");
-    await page.getByRole("button", { name: "Reconnect now" }).click();
-    await page.locator('[data-testid="proxies-live"][data-state="live"]').waitFor();
+    // The page's own backoff (0.5 s, 1 s, 2 s…) may reconnect before the click lands, and then the button is
+    // gone for good: either way the stream must come back live.
+    const live = page.locator('[data-testid="proxies-live"][data-state="live"]');
+    const clicked = page.getByRole("button", { name: "Reconnect now" }).click().then(
+      () => "clicked",
+      () => "the page reconnected first",
+    );
+    await Promise.race([clicked, live.waitFor()]);
+    await live.waitFor();
     expect(await page.getByTestId("proxies-degraded").count()).toBe(0);
     await page.close();
   });
