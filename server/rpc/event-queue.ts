@@ -89,7 +89,7 @@ export function createEventQueue<T>(capacity: number, opts: QueueOptions<T> = {}
     return { value: batch, done: false };
   }
 
-  /** Answers a waiting consumer with everything queued in this turn of the event loop (setImmediate). */
+  /** Answers a waiting consumer with what queued: after this turn of the event loop, or once lingerMs is up. */
   function deliver(): void {
     scheduled = false;
     if (lingering !== undefined) {
