@@ -2,8 +2,6 @@
 // API keys, plus any the operator names: REDACT_HEADERS) and, in captured bodies, JSON and form fields named
 // like secrets and bearer/basic credentials.
 
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-
 export const REDACTED = "[REDACTED]";
 
 export const DEFAULT_REDACTED_HEADERS: readonly string[] = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"];
@@ -36,18 +34,6 @@ export function isSecretHeader(name: string): boolean {
     verdicts.set(name, v);
   }
   return v;
-}
-
-/** Flattens node headers into name/value pairs (one pair per value), redacting secrets. */
-export function extractHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders): { name: string; value: string }[] {
-  const out: { name: string; value: string }[] = [];
-  for (const name of Object.keys(headers)) {
-    const v = headers[name];
-    if (v === undefined) continue;
-    const secret = isSecretHeader(name);
-    for (const value of Array.isArray(v) ? v : [String(v)]) out.push({ name, value: secret ? REDACTED : value });
-  }
-  return out;
 }
 
 /** A key that names a secret: password, passwd, secret, token, authorization, api_key, private_key, credential(s), session_id, cookie. */

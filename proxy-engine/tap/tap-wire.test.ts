@@ -61,6 +61,18 @@ describe("tap-wire", () => {
     expect(JSON.stringify(decodeTapEvent(bytes), (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("s3cret");
   });
 
+  it("redacts secret headers, every value of them, whatever their case", () => {
+    const bytes = encodeRequestInit(encodeEnvelope(fields), 1, 1, "GET", Scheme.HTTP, "a", "/", { Authorization: "Bearer x", "set-cookie": ["a=1", "b=2"], "x-api-key": "k", accept: "*/*" });
+    const e = decodeTapEvent(bytes);
+    expect(e.event.case === "requestInit" && e.event.value.headers!.headers.map(({ name, value }) => ({ name, value }))).toEqual([
+      { name: "Authorization", value: REDACTED },
+      { name: "set-cookie", value: REDACTED },
+      { name: "set-cookie", value: REDACTED },
+      { name: "x-api-key", value: REDACTED },
+      { name: "accept", value: "*/*" },
+    ]);
+  });
+
   it("writes RequestInit without headers, and an empty envelope, as toBinary does", () => {
     const empty: EnvelopeFields = { ...fields, sourceIp: "", sourcePort: 0, sourceMeta: {}, destinationIp: "", destinationPort: 0, destinationMeta: {}, proxyDirection: 0, routeMeta: {}, proxy: "", listener: "", virtualHost: "", route: "", cluster: "", endpoint: "", configVersion: "" };
     expectSame(encodeRequestInit(encodeEnvelope(empty), 0, 0, "POST", Scheme.HTTP, "", long, undefined), {

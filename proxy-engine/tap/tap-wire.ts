@@ -274,6 +274,9 @@ function bodyField(tag: number, b: BodyFields): void {
   close(at);
 }
 
+// Each writer below repeats its retry loop (write, or on SLAB_FULL take a new slab and write again) rather
+// than handing a closure to one helper: they run for every tapped event, on the request path.
+
 /** TapEvent fields 1 to 7, which a stream's events share: written once, copied into each event. */
 export function encodeEnvelope(e: EnvelopeFields): Uint8Array {
   for (;;) {

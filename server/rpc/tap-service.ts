@@ -76,9 +76,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
     async *observe(req, ctx) {
       const { match, outcome, direction, targets } = compileRequest(req, deps.proxies());
       if (deps.stopping.aborted) throw new ConnectError("server is shutting down", Code.Unavailable);
-      // Events go out in batches (what queued while the last message was written). The proxies encode each
-      // event once (proxy-engine/tap/tap-wire.ts); binary clients get a batch's bytes copied into the message,
-      // JSON clients get the events decoded (tap-wire.ts).
+      // Events go out in batches (what arrived within TAP_LINGER_MS, see event-queue.ts). The proxies encode
+      // each event once (proxy-engine/tap/tap-wire.ts); binary clients get a batch's bytes copied into the
+      // message, JSON clients get the events decoded (tap-wire.ts).
       // (Called directly, as some tests do, with no request headers: the events as they are.)
       const requestHeader = ctx.requestHeader as Headers | undefined;
       const binary = BINARY_CONTENT_TYPE.test(requestHeader?.get("content-type") ?? "");
