@@ -1,13 +1,14 @@
 // Upstream connection pools, kept across config swaps so a new config version does not drop warm
-// connections: per cluster, an undici Pool per HTTP/1.1 endpoint and an HTTP/2 session per h2c endpoint.
+// connections: per cluster, an HTTP/1.1 pool per endpoint and an HTTP/2 session per h2c endpoint.
 
-import { Pool } from "undici";
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 import { hostPort } from "./cluster";
+import { createHttp1Pool, type Http1Pool } from "./http1-pool";
 
 export interface Http1Pools {
-  get(host: string, port: number): Pool;
-  closeAll(): void;
+  get(host: string, port: number): Http1Pool;
+  /** Drains every pool (in-flight requests finish), or with `force` closes their connections now. */
+  closeAll(force?: boolean): void;
 }
 
 export interface PoolRegistry {
@@ -19,20 +20,19 @@ export interface PoolRegistry {
 }
 
 function createHttp1Pools(connectTimeoutMs: number, maxConnections: number): Http1Pools {
-  const pools = new Map<string, Pool>();
+  const pools = new Map<string, Http1Pool>();
   return {
     get(host, port) {
       const key = hostPort(host, port);
       let p = pools.get(key);
       if (!p) {
-        // pipelining 1: one request per connection at a time, as Envoy's HTTP/1.1 pool does.
-        p = new Pool(`http://${key}`, { connections: maxConnections, pipelining: 1, keepAliveTimeout: 60_000, connect: { timeout: connectTimeoutMs, noDelay: true } });
+        p = createHttp1Pool(host, port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000 });
         pools.set(key, p);
       }
       return p;
     },
-    closeAll() {
-      for (const p of pools.values()) void p.destroy().catch(() => {});
+    closeAll(force) {
+      for (const p of pools.values()) p.close(force);
       pools.clear();
     },
   };
@@ -76,7 +76,7 @@ export function createPoolRegistry(): PoolRegistry {
       }
     },
     closeAll() {
-      for (const e of h1.values()) e.pools.closeAll();
+      for (const e of h1.values()) e.pools.closeAll(true);
       h1.clear();
       for (const s of h2.values()) s.closeAll();
       h2.clear();

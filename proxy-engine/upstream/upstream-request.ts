@@ -1,12 +1,14 @@
-// One upstream attempt to one endpoint: HTTP/1.1 through the cluster's undici pool, or HTTP/2 through its
+// One upstream attempt to one endpoint: HTTP/1.1 through the cluster's connection pool, or HTTP/2 through its
 // h2c session. A failure before anything was sent (refused, unreachable, connect timeout) is reported as a
 // connect failure, so the router can try the next endpoint; connect and per-try timeouts apply to both.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type http2 from "node:http2";
-import type { Dispatcher } from "undici";
+import type { Readable } from "node:stream";
 import type { ActiveStream } from "../http/active-stream";
 import type { CompiledCluster, Endpoint } from "./cluster";
+import type { Http1Connection, Http1Exchange } from "./http1-connection";
+import type { Http1Pool } from "./http1-pool";
 import type { BodySink, UpstreamResponse } from "./upstream-response";
 
 export type AttemptFailure =
@@ -34,10 +36,6 @@ export interface AttemptOptions {
 export interface UpstreamHandle {
   destroy(): void;
 }
-
-/** Errors that mean the request never reached the upstream. */
-// (A socket closed mid-request, UND_ERR_SOCKET, is a reset: the upstream may have acted on the request.)
-const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT", "ETIMEDOUT"]);
 
 interface Attempt {
   respond(res: UpstreamResponse): boolean;
@@ -94,79 +92,154 @@ export function startAttempt(s: ActiveStream, cluster: CompiledCluster, ep: Endp
 
 function sendH1(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, a: Attempt): UpstreamHandle {
   const { req } = s;
-  let controller: Dispatcher.DispatchController | undefined;
-  let abandoned = false;
-  let sink: BodySink | undefined;
-  let discarding = false;
-  let status = 0;
-  let pending: Buffer[] | undefined;
-  const handler: Dispatcher.DispatchHandler = {
-    onRequestStart(c) {
-      controller = c;
-      if (abandoned) c.abort(new Error("abandoned"));
-    },
-    onResponseStart(c, statusCode, headers) {
-      // 1xx responses are absorbed here (the downstream's own 100-continue is answered by its server).
-      if (statusCode < 200) return;
-      status = statusCode;
-      // Nothing flows until the router decides (deliver or retry).
-      c.pause();
-      const res: UpstreamResponse = {
-        status: statusCode,
-        headers: headers as IncomingHttpHeaders,
-        stream(k) {
-          sink = k;
-          for (const chunk of pending ?? []) k.onData(chunk);
-          pending = undefined;
-          c.resume();
-        },
-        discard() {
-          discarding = true;
-          c.resume();
-        },
-        destroy() {
-          c.abort(new Error("abandoned"));
-        },
-      };
-      if (!a.respond(res)) c.abort(new Error("abandoned"));
-    },
-    onResponseData(c, chunk) {
-      if (discarding) return;
-      if (!sink) {
-        (pending ??= []).push(chunk);
-        return;
-      }
-      if (!sink.onData(chunk)) {
-        c.pause();
-        sink.onDrain(() => c.resume());
-      }
-    },
-    onResponseEnd(_c, trailers) {
-      a.hostEnd(status < 500);
-      const t = trailers && Object.keys(trailers).length ? (trailers as IncomingHttpHeaders) : undefined;
-      sink?.onEnd(t);
-    },
-    onResponseError(_c, err) {
-      const code = (err as NodeJS.ErrnoException).code ?? err.message;
-      if (status !== 0) {
-        a.hostEnd(false);
-        return sink?.onError(err);
-      }
-      // A body that was never read can still go to another endpoint.
-      const nothingSent = CONNECT_ERRORS.has(code) && (!opts.hasBody || !req.readableDidRead);
-      a.fail(nothingSent ? { kind: "connect", code } : { kind: "reset", code });
-    },
-  };
-  cluster.http1.get(ep.host, ep.port).dispatch(
-    { origin: `http://${ep.address}`, path: opts.path, method: (req.method ?? "GET") as Dispatcher.HttpMethod, headers: opts.headers as Record<string, string>, body: opts.hasBody ? req : null },
-    handler,
-  );
-  return {
-    destroy() {
-      abandoned = true;
-      controller?.abort(new Error("abandoned"));
-    },
-  };
+  const method = req.method ?? "GET";
+  const { headers } = opts;
+  let framing = "";
+  let chunked = false;
+  if (headers.host === undefined) framing = `host: ${ep.address}\r\n`;
+  if (headers["content-length"] === undefined) {
+    // A body of unknown length is chunked; a bodiless POST/PUT/PATCH says so (as node's and undici's clients do).
+    if (opts.hasBody) {
+      framing += "transfer-encoding: chunked\r\n";
+      chunked = true;
+    } else if (method === "POST" || method === "PUT" || method === "PATCH") framing += "content-length: 0\r\n";
+  }
+  let head: string;
+  try {
+    head = requestHead(method, opts.path, headers, framing);
+  } catch (e) {
+    queueMicrotask(() => a.fail({ kind: "reset", code: (e as NodeJS.ErrnoException).code ?? "INVALID_REQUEST" }));
+    return { destroy() {} };
+  }
+  const pool = cluster.http1.get(ep.host, ep.port);
+  const ex = new H1Attempt(a, head, opts.hasBody ? req : null, chunked, method === "HEAD", opts.hasBody && !!req.readableDidRead);
+  pool.dispatch(ex);
+  return new H1Handle(pool, ex);
+}
+
+/**
+ * One HTTP/1.1 attempt: the exchange its connection runs and the response the router reads. A class, since
+ * one is made per request (methods on the prototype, no closures).
+ */
+class H1Attempt implements Http1Exchange, UpstreamResponse {
+  conn: Http1Connection | undefined = undefined;
+  status = 0;
+  headers: IncomingHttpHeaders = NO_HEADERS;
+  private sink: BodySink | undefined = undefined;
+  private pending: Buffer[] | undefined = undefined;
+  private discarding = false;
+  /** The response ended before the router chose to stream or discard it. */
+  private ended = false;
+  private trailers: IncomingHttpHeaders | undefined = undefined;
+
+  constructor(
+    private readonly a: Attempt,
+    readonly head: string,
+    readonly body: Readable | null,
+    readonly chunked: boolean,
+    readonly headRequest: boolean,
+    /** An earlier attempt already read from the body, so this one cannot be called a clean connect failure. */
+    private readonly bodyTouched: boolean,
+  ) {}
+
+  onResponseHead(status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
+    this.headers = headers;
+    // Nothing flows until the router decides (deliver or retry); it usually does so right here.
+    if (!this.a.respond(this)) this.destroy();
+  }
+
+  onResponseBody(chunk: Buffer): void {
+    if (this.discarding) return;
+    const sink = this.sink;
+    if (sink === undefined) {
+      (this.pending ??= []).push(chunk);
+      this.conn?.pause();
+      return;
+    }
+    if (!sink.onData(chunk) && this.conn) {
+      this.conn.pause();
+      sink.onDrain(this.conn.resume);
+    }
+  }
+
+  onResponseEnd(trailers: IncomingHttpHeaders | undefined): void {
+    this.a.hostEnd(this.status < 500);
+    if (this.sink) this.sink.onEnd(trailers);
+    else if (!this.discarding) {
+      this.ended = true;
+      this.trailers = trailers;
+    }
+  }
+
+  onFailure(code: string, message: string, sent: boolean): void {
+    if (this.status !== 0) {
+      this.a.hostEnd(false);
+      return this.sink?.onError(coded(code, message));
+    }
+    // Nothing of it reached a socket (connect failed, or it waited in the queue), and the body was never read:
+    // it can still go to another endpoint. Anything else is a reset: the upstream may have acted on it.
+    const nothingSent = !sent && !this.bodyTouched;
+    this.a.fail(nothingSent ? { kind: "connect", code } : { kind: "reset", code });
+  }
+
+  stream(sink: BodySink): void {
+    this.sink = sink;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) for (const chunk of pending) sink.onData(chunk);
+    if (this.ended) return sink.onEnd(this.trailers);
+    this.conn?.resume();
+  }
+
+  discard(): void {
+    this.discarding = true;
+    this.pending = undefined;
+    this.conn?.resume();
+  }
+
+  destroy(): void {
+    this.conn?.detach(this);
+  }
+}
+
+class H1Handle implements UpstreamHandle {
+  constructor(
+    private readonly pool: Http1Pool,
+    private readonly ex: H1Attempt,
+  ) {}
+
+  destroy(): void {
+    this.pool.cancel(this.ex);
+  }
+}
+
+const NO_HEADERS: IncomingHttpHeaders = {};
+/** RFC 9110 token: what a header name may be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What a header value may not hold: the characters that would end it or the head early. */
+const VALUE_BREAK = /[\0\r\n]/;
+/** What a request target may not hold: spaces and control characters. */
+const TARGET_BREAK = /[\0-\x20\x7f]/;
+
+/** The request line and headers, checked so nothing a config or a peer supplied can split the request. */
+export function requestHead(method: string, path: string, headers: OutgoingHttpHeaders, framing: string): string {
+  if (path === "" || TARGET_BREAK.test(path)) throw coded("INVALID_REQUEST_TARGET", `invalid request target ${JSON.stringify(path)}`);
+  let head = `${method} ${path} HTTP/1.1\r\n`;
+  for (const name in headers) {
+    const v = headers[name];
+    if (v === undefined) continue;
+    if (!TOKEN.test(name)) throw coded("INVALID_HEADER_NAME", `invalid header name ${JSON.stringify(name)}`);
+    if (typeof v === "object") {
+      for (const x of v) head += headerLine(name, x);
+    } else head += headerLine(name, typeof v === "number" ? String(v) : v);
+  }
+  return `${head}${framing}\r\n`;
+}
+
+function headerLine(name: string, value: string): string {
+  if (VALUE_BREAK.test(value)) throw coded("INVALID_HEADER_VALUE", `invalid value for header ${name}`);
+  return `${name}: ${value}\r\n`;
 }
 
 function sendH2(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, a: Attempt): UpstreamHandle {
