@@ -1,7 +1,8 @@
 // `npm run bench:proxy`: requests/s and latency through this proxy, on loopback, in one run against:
 // the upstream directly, the bare minimum Node proxy (node:http + undici: the ceiling for any Node proxy),
-// node's http-proxy with keep-alive, and nginx as a reverse proxy when installed (Debian's nginx-light). Grid: 32 and 128 connections × 64-byte and 4 KiB bodies, plus the cost of tap
-// (idle, active-but-not-matching, matching) and HTTP/2 through the proxy with h2load when installed.
+// node's http-proxy with keep-alive, and nginx as a reverse proxy when installed (Debian's nginx-light). Grid: 32 and 128 connections × 64-byte and 4 KiB bodies, plus
+// HTTP/2 through the proxy with h2load when installed. What a tap costs is bench:tap's (paired windows in one
+// process): one fresh process per case, as here, moves ±20% between identical runs on this machine.
 // Each server runs in its own process, pinned like the other benches (bench-kit.ts: the proxy under test on
 // CPU 0, load and upstream on CPU 1; BENCH_PIN=0 turns it off); the load generator is wrk when installed,
 // else autocannon.
@@ -148,23 +149,6 @@ async function main(): Promise<void> {
       }
     }
     if (bodyBytes === 64) {
-      console.log(`\ntap cost, 64-byte bodies, 32 connections`);
-      console.log([pad("proxy with", 38), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "vs no tap".padStart(10)].join(" "));
-      let base: number | undefined;
-      for (const [name, tap] of [
-        ["no tap", "none"],
-        ["a tap that matches nothing", "nomatch"],
-        ["a tap matching every request", "all"],
-      ] as const) {
-        const s = await nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: tap });
-        try {
-          const r = await load(s.port, 32);
-          base ??= r.rps;
-          console.log([pad(name, 38), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), (tap === "none" ? "—" : `${num(((r.rps - base) / base) * 100, 1)}%`).padStart(10)].join(" "));
-        } finally {
-          await s.stop();
-        }
-      }
       if (H2LOAD) {
         const s = await nodeServer("proxy-process.ts", { UPSTREAM_PORT: String(upstream.port), TAP: "none" });
         try {
