@@ -54,12 +54,24 @@ function start(mode: Exclude<TapMode, "none">): void {
   frame.set(body, 5);
   const s = session.request({ ":method": "POST", ":path": "/meshdash.tap.v1.TapService/Observe", "content-type": "application/grpc+proto", te: "trailers" });
   stream = s;
+  // Chunks of a message still arriving: joined once it is whole (joining on every 16 KiB chunk made this
+  // process copy each 128 KiB message many times over, on the CPU the load generator shares).
   let pending: Buffer = Buffer.alloc(0);
+  let parts: Buffer[] = [];
+  let partsBytes = 0;
   let messages = 0;
   let events = 0;
   let queueDropped = 0;
   s.on("data", (chunk: Buffer) => {
-    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    if (pending.length + partsBytes > 0) {
+      parts.push(chunk);
+      partsBytes += chunk.length;
+      const need = pending.length >= 5 ? 5 + pending.readUInt32BE(1) : 5;
+      if (pending.length + partsBytes < need) return;
+      pending = Buffer.concat([pending, ...parts]);
+      parts = [];
+      partsBytes = 0;
+    } else pending = chunk;
     while (pending.length >= 5) {
       const len = pending.readUInt32BE(1);
       if (pending.length < 5 + len) break;
