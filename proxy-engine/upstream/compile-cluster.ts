@@ -25,6 +25,7 @@ import { buildHostSetLb } from "./host-set-lb";
 import { startDnsResolution } from "./dns-resolver";
 import { compileHealthChecks, healthCheckStats, startHealthChecker } from "../health/active-health-check";
 import { clusterStats, hostPort, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
+import { http1PoolStats } from "./http1-pool";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -246,7 +247,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
       checker?.dispose();
       dns?.dispose();
     },
-    http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections),
+    http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections, http1PoolStats(deps.stats, c.name)),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,

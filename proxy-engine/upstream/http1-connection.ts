@@ -31,8 +31,8 @@ export interface Http1Exchange {
 export interface ConnectionOwner {
   /** The connection is free for the next exchange. */
   release(conn: Http1Connection): void;
-  /** The connection is gone (closed by either side, or failed to connect). */
-  closed(conn: Http1Connection): void;
+  /** The connection is gone (closed by either side, or failed to connect): `code` says why. */
+  closed(conn: Http1Connection, code: string, connected: boolean): void;
 }
 
 interface ParseError extends Error {
@@ -169,7 +169,7 @@ export class Http1Connection {
     clearTimeout(this.connectTimer);
     this.bodyDetach?.();
     this.socket.destroy();
-    this.owner.closed(this);
+    this.owner.closed(this, code, this.connected);
     const ex = this.exchange;
     this.exchange = undefined;
     ex?.onFailure(code, message, this.sent);

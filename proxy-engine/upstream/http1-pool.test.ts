@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { cleanupAfterEach } from "../test-util/cleanup";
 import { deadPort } from "../test-util/upstream";
 import type { Http1Connection, Http1Exchange } from "./http1-connection";
-import { createHttp1Pool, type Http1Pool } from "./http1-pool";
+import { createStatsStore, type StatsStore } from "../stats/stats-store";
+import { createHttp1Pool, http1PoolStats, type Http1Pool } from "./http1-pool";
 import { requestHead } from "./upstream-request";
 
 const cleanup = cleanupAfterEach();
@@ -90,8 +91,12 @@ async function rawUpstream(respond: (head: string, socket: net.Socket, n: number
   return { port, heads, received: () => received.join(""), connections: () => connections, sockets };
 }
 
+let store: StatsStore = createStatsStore();
+const stat = (name: string) => store.snapshot().find((x) => x.name === `cluster.c.${name}`) as { value: number } | undefined;
+
 function pool(port: number, maxConnections = 8, connectTimeoutMs = 1000): Http1Pool {
-  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000 });
+  store = createStatsStore();
+  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, stats: http1PoolStats(store, "c") });
   cleanup(() => p.close(true));
   return p;
 }
@@ -117,6 +122,9 @@ describe("http1 pool", () => {
     expect(up.connections()).toBe(1);
     expect(up.heads.map((h) => h.split(" ")[1])).toEqual(["/r0", "/r1", "/r2"]);
     expect(p.size()).toBe(1);
+    expect(stat("upstream_cx_total")?.value).toBe(1);
+    expect(stat("upstream_cx_http1_total")?.value).toBe(1);
+    expect(stat("upstream_cx_active")?.value).toBe(1);
   });
 
   it("reads chunked bodies with trailers, skips 1xx, and gives HEAD no body", async () => {
@@ -187,6 +195,8 @@ describe("http1 pool", () => {
     const outs = await Promise.all(exs.map((e) => e.done));
     expect(outs.map((o) => o.body)).toEqual(["/0", "/1", "/2", "/3"]);
     expect(up.connections()).toBe(1);
+    expect(stat("upstream_rq_pending_total")?.value).toBe(3);
+    expect(stat("upstream_rq_pending_active")?.value).toBe(0);
   });
 
   it("a queued request that is cancelled fails as ABANDONED, unsent; the others still go", async () => {
@@ -211,6 +221,8 @@ describe("http1 pool", () => {
     p.dispatch(ex);
     expect((await ex.done).failure).toEqual({ code: "ECONNREFUSED", sent: false });
     expect(p.size()).toBe(0);
+    expect(stat("upstream_cx_active")?.value).toBe(0);
+    expect(stat("upstream_cx_destroy_local")?.value).toBe(0);
   });
 
   it("malformed responses fail with llhttp's code and close the connection", async () => {
@@ -224,6 +236,7 @@ describe("http1 pool", () => {
       expect(o.failure?.code, reply.slice(0, 40)).toMatch(/^HPE_/);
       expect(o.failure?.sent).toBe(true);
       await until(() => p.size() === 0);
+      expect(stat("upstream_cx_protocol_error")?.value).toBe(1);
     }
   });
 
@@ -249,6 +262,7 @@ describe("http1 pool", () => {
     await a.done;
     for (const s of up.sockets) s.end();
     await until(() => p.size() === 0);
+    expect(stat("upstream_cx_destroy_remote")?.value).toBe(1);
     const b = exchange(GET());
     p.dispatch(b);
     expect((await b.done).status).toBe(200);

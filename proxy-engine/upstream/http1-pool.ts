@@ -3,13 +3,48 @@
 // when every connection is busy, and connections idle for longer than the idle timeout closed. Closing a pool
 // (its cluster went away or changed its limits) lets the requests it has finish.
 
+import type { Counter, Gauge, StatsStore } from "../stats/stats-store";
 import { Http1Connection, type ConnectionOwner, type Http1Exchange } from "./http1-connection";
+
+/** Envoy's upstream connection stats for a cluster (`cluster.<name>.upstream_cx_*`), shared by its endpoints' pools. */
+export interface Http1PoolStats {
+  upstream_cx_total: Counter;
+  upstream_cx_http1_total: Counter;
+  upstream_cx_active: Gauge;
+  upstream_cx_connect_timeout: Counter;
+  upstream_cx_idle_timeout: Counter;
+  upstream_cx_protocol_error: Counter;
+  upstream_cx_destroy_local: Counter;
+  upstream_cx_destroy_remote: Counter;
+  upstream_rq_pending_total: Counter;
+  upstream_rq_pending_active: Gauge;
+}
+
+export function http1PoolStats(store: StatsStore, cluster: string): Http1PoolStats {
+  const c = (stat: string) => store.counter(`cluster.${cluster}.${stat}`);
+  return {
+    upstream_cx_total: c("upstream_cx_total"),
+    upstream_cx_http1_total: c("upstream_cx_http1_total"),
+    upstream_cx_active: store.gauge(`cluster.${cluster}.upstream_cx_active`),
+    upstream_cx_connect_timeout: c("upstream_cx_connect_timeout"),
+    upstream_cx_idle_timeout: c("upstream_cx_idle_timeout"),
+    upstream_cx_protocol_error: c("upstream_cx_protocol_error"),
+    upstream_cx_destroy_local: c("upstream_cx_destroy_local"),
+    upstream_cx_destroy_remote: c("upstream_cx_destroy_remote"),
+    upstream_rq_pending_total: c("upstream_rq_pending_total"),
+    upstream_rq_pending_active: store.gauge(`cluster.${cluster}.upstream_rq_pending_active`),
+  };
+}
+
+/** Why connections close, as the stats count them: the peer's doing, or ours. */
+const REMOTE_CLOSE = new Set(["UPSTREAM_CLOSED", "ECONNRESET", "EPIPE"]);
 
 export interface Http1PoolOptions {
   connectTimeoutMs: number;
   maxConnections: number;
   /** Idle connections are closed after this long (undici's and node's agent keep-alive default is shorter; Envoy's is 1 h). */
   idleTimeoutMs: number;
+  stats: Http1PoolStats;
 }
 
 export interface Http1Pool {
@@ -30,7 +65,11 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
   let closed = false;
   let sweeper: NodeJS.Timeout | undefined;
 
+  const { stats } = opts;
   const open = (ex: Http1Exchange) => {
+    stats.upstream_cx_total.value++;
+    stats.upstream_cx_http1_total.value++;
+    stats.upstream_cx_active.value++;
     all.add(new Http1Connection(owner, host, port, opts.connectTimeoutMs, ex));
     if (!sweeper) {
       sweeper = setInterval(sweep, Math.max(1000, opts.idleTimeoutMs / 4));
@@ -42,19 +81,30 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
     // idle is ordered oldest first.
     while (idle.length && idle[0]!.idleSince < cutoff) idle.shift()!.abort("IDLE_TIMEOUT", "idle timeout");
   };
+  const dequeue = () => {
+    const ex = queue.shift();
+    if (ex) stats.upstream_rq_pending_active.value--;
+    return ex;
+  };
   const owner: ConnectionOwner = {
     release(conn) {
-      const next = queue.shift();
+      const next = dequeue();
       if (next) return conn.run(next);
       if (closed) return conn.abort("POOL_CLOSED", "pool closed");
       idle.push(conn);
     },
-    closed(conn) {
-      all.delete(conn);
+    closed(conn, code, connected) {
+      if (!all.delete(conn)) return;
+      stats.upstream_cx_active.value--;
+      if (!connected) {
+        if (code === "ETIMEDOUT") stats.upstream_cx_connect_timeout.value++;
+      } else if (code === "IDLE_TIMEOUT") stats.upstream_cx_idle_timeout.value++;
+      else if (code.startsWith("HPE_") || code === "UPSTREAM_PROTOCOL_ERROR") stats.upstream_cx_protocol_error.value++;
+      if (connected) (REMOTE_CLOSE.has(code) ? stats.upstream_cx_destroy_remote : stats.upstream_cx_destroy_local).value++;
       const i = idle.indexOf(conn);
       if (i !== -1) idle.splice(i, 1);
       // A freed slot serves the queue.
-      if (queue.length && all.size < opts.maxConnections) open(queue.shift()!);
+      if (queue.length && all.size < opts.maxConnections) open(dequeue()!);
       if (all.size === 0 && sweeper) {
         clearInterval(sweeper);
         sweeper = undefined;
@@ -68,19 +118,25 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
       if (conn) return conn.run(ex);
       if (all.size < opts.maxConnections) return open(ex);
       queue.push(ex);
+      stats.upstream_rq_pending_total.value++;
+      stats.upstream_rq_pending_active.value++;
     },
     cancel(ex) {
       if (ex.conn) return ex.conn.detach(ex);
       const i = queue.indexOf(ex);
       if (i === -1) return;
       queue.splice(i, 1);
+      stats.upstream_rq_pending_active.value--;
       ex.onFailure("ABANDONED", "abandoned", false);
     },
     size: () => all.size,
     close(force) {
       closed = true;
       for (const c of force ? [...all] : idle.splice(0)) c.abort("POOL_CLOSED", "pool closed");
-      if (force) for (const ex of queue.splice(0)) ex.onFailure("POOL_CLOSED", "pool closed", false);
+      if (force) {
+        stats.upstream_rq_pending_active.value -= queue.length;
+        for (const ex of queue.splice(0)) ex.onFailure("POOL_CLOSED", "pool closed", false);
+      }
     },
   };
 }

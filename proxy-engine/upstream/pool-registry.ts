@@ -3,7 +3,7 @@
 
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 import { hostPort } from "./cluster";
-import { createHttp1Pool, type Http1Pool } from "./http1-pool";
+import { createHttp1Pool, type Http1Pool, type Http1PoolStats } from "./http1-pool";
 
 export interface Http1Pools {
   get(host: string, port: number): Http1Pool;
@@ -12,21 +12,21 @@ export interface Http1Pools {
 }
 
 export interface PoolRegistry {
-  http1For(cluster: string, connectTimeoutMs: number, maxConnections: number): Http1Pools;
+  http1For(cluster: string, connectTimeoutMs: number, maxConnections: number, stats: Http1PoolStats): Http1Pools;
   h2For(cluster: string): H2Sessions;
   /** Closes pools of clusters that are no longer configured. */
   retain(clusters: Iterable<string>): void;
   closeAll(): void;
 }
 
-function createHttp1Pools(connectTimeoutMs: number, maxConnections: number): Http1Pools {
+function createHttp1Pools(connectTimeoutMs: number, maxConnections: number, stats: Http1PoolStats): Http1Pools {
   const pools = new Map<string, Http1Pool>();
   return {
     get(host, port) {
       const key = hostPort(host, port);
       let p = pools.get(key);
       if (!p) {
-        p = createHttp1Pool(host, port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000 });
+        p = createHttp1Pool(host, port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, stats });
         pools.set(key, p);
       }
       return p;
@@ -42,12 +42,12 @@ export function createPoolRegistry(): PoolRegistry {
   const h1 = new Map<string, { key: string; pools: Http1Pools }>();
   const h2 = new Map<string, H2Sessions>();
   return {
-    http1For(cluster, connectTimeoutMs, maxConnections) {
+    http1For(cluster, connectTimeoutMs, maxConnections, stats) {
       let e = h1.get(cluster);
       const key = `${connectTimeoutMs}/${maxConnections}`;
       if (!e || e.key !== key) {
         e?.pools.closeAll();
-        e = { key, pools: createHttp1Pools(connectTimeoutMs, maxConnections) };
+        e = { key, pools: createHttp1Pools(connectTimeoutMs, maxConnections, stats) };
         h1.set(cluster, e);
       }
       return e.pools;
