@@ -75,13 +75,13 @@ function start(mode: Exclude<TapMode, "none">): void {
     while (pending.length >= 5) {
       const len = pending.readUInt32BE(1);
       if (pending.length < 5 + len) break;
-      // ObserveResponse: field 1 (events) repeated, length-delimited. Only a Drops event is decoded.
+      // ObserveResponse: field 1 (events) repeated, length-delimited. Only a Drops event is decoded: it is
+      // the one event without an envelope (TapEvent fields 1-7), so its first field is the oneof's.
       for (let at = 5; at < 5 + len; ) {
         const [, afterTag] = varint(pending, at);
         const [size, body] = varint(pending, afterTag);
         events++;
-        const [tag] = varint(pending, lastFieldTag(pending, body, body + size));
-        if (tag >>> 3 === DROPS_FIELD) {
+        if (size > 0 && pending[body]! >>> 3 === DROPS_FIELD) {
           const e = fromBinary(TapEventSchema, pending.subarray(body, body + size));
           if (e.event.case === "drops") queueDropped = Number(e.event.value.queueDropped);
           events--;
@@ -94,31 +94,6 @@ function start(mode: Exclude<TapMode, "none">): void {
   });
   s.on("close", () => console.log(`stopped ${events} ${messages} ${queueDropped}`));
   s.end(frame);
-}
-
-/** Offset of the last field's tag in a message: TapEvent's `event` oneof (fields 10–13) is its highest, written last. */
-function lastFieldTag(b: Buffer, from: number, to: number): number {
-  let last = from;
-  for (let at = from; at < to; ) {
-    last = at;
-    const [tag, afterTag] = varint(b, at);
-    switch (tag & 7) {
-      case 0:
-        at = varint(b, afterTag)[1];
-        break;
-      case 2: {
-        const [size, body] = varint(b, afterTag);
-        at = body + size;
-        break;
-      }
-      case 1:
-        at = afterTag + 8;
-        break;
-      default:
-        at = afterTag + 4;
-    }
-  }
-  return last;
 }
 
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
