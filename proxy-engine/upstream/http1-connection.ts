@@ -52,6 +52,7 @@ interface LlhttpParser {
 interface HTTPParserClass {
   new (): LlhttpParser;
   RESPONSE: number;
+  kOnMessageBegin: number;
   kOnHeaders: number;
   kOnHeadersComplete: number;
   kOnBody: number;
@@ -81,6 +82,8 @@ export class Http1Connection {
   /** The response being parsed is 1xx (ignored: the downstream's own 100-continue is its server's). */
   private interim = false;
   private keepAlive = false;
+  /** A response completed on a reusable connection, which goes back to the pool after the current read. */
+  private completed = false;
   private requestDone = false;
   /** Whether the head of the current exchange went out. */
   private sent = false;
@@ -101,6 +104,7 @@ export class Http1Connection {
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.RESPONSE, {}, MAX_HEADER_BYTES, HTTPParser.kLenientNone);
     parser.conn = this;
+    parser[HTTPParser.kOnMessageBegin] = onMessageBegin;
     parser[HTTPParser.kOnHeaders] = onHeaders;
     parser[HTTPParser.kOnHeadersComplete] = onHeadersComplete;
     parser[HTTPParser.kOnBody] = onBody;
@@ -123,7 +127,12 @@ export class Http1Connection {
     });
     socket.on("data", (chunk: Buffer) => {
       const r = this.parser.execute(chunk);
-      if (typeof r !== "number") this.abort(r.code ?? "HPE_INVALID", `invalid upstream response: ${r.reason ?? r.message}`);
+      if (typeof r !== "number") return this.abort(r.code ?? "HPE_INVALID", `invalid upstream response: ${r.reason ?? r.message}`);
+      // Released only once the whole read is parsed: bytes after a response's end are nobody's (see messageBegin).
+      if (this.completed && !this.dead) {
+        this.completed = false;
+        this.idle();
+      }
     });
     socket.on("end", () => {
       // A response delimited by the connection's close ends here.
@@ -256,6 +265,15 @@ export class Http1Connection {
     return ex.headRequest ? 1 : 0;
   }
 
+  /**
+   * A response starts. Without an exchange waiting for it, or after this read already completed one, the
+   * upstream is answering what nobody asked: the connection is closed, so those bytes can never be taken
+   * for the next request's response (response queue poisoning).
+   */
+  messageBegin(): void {
+    if (this.exchange === undefined || this.completed) this.abort("UPSTREAM_PROTOCOL_ERROR", "the upstream sent a response nobody asked for");
+  }
+
   flushedPairs(pairs: string[]): void {
     for (let i = 0; i < pairs.length; i++) this.pairs.push(pairs[i]!);
   }
@@ -283,9 +301,13 @@ export class Http1Connection {
       this.bodyDetach?.();
       this.abort("DONE", "response complete");
     }
+    if (reusable) this.completed = true;
     ex.onResponseEnd(trailers);
-    if (reusable && !this.dead) this.idle();
   }
+}
+
+function onMessageBegin(this: LlhttpParser): void {
+  this.conn.messageBegin();
 }
 
 function onHeaders(this: LlhttpParser, pairs: string[]): void {

@@ -279,6 +279,19 @@ describe("http1 pool", () => {
     await until(() => p.size() === 0);
   });
 
+  it("a second response in the same read is never taken for the next request's (queue poisoning)", async () => {
+    const up = await rawUpstream((head) => (head.includes("/first") ? OK("mine") + OK("smuggled") : OK("yours")));
+    // One connection, so the second request waits in the queue for the first's connection.
+    const p = pool(up.port, 1);
+    const a = exchange(GET("/first"));
+    const b = exchange(GET("/second"));
+    p.dispatch(a);
+    p.dispatch(b);
+    expect((await a.done).body).toBe("mine");
+    expect((await b.done).body).toBe("yours");
+    expect(up.connections()).toBe(2);
+  });
+
   it("cancelling a request in flight closes its connection and reports ABANDONED as sent", async () => {
     const up = await rawUpstream(() => null);
     const p = pool(up.port);
