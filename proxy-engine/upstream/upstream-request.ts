@@ -37,50 +37,64 @@ export interface UpstreamHandle {
   destroy(): void;
 }
 
-interface Attempt {
-  respond(res: UpstreamResponse): boolean;
-  fail(f: AttemptFailure): void;
-  hostEnd(ok: boolean): void;
+/**
+ * One attempt's bookkeeping: settles once (a response or a failure) and ends its host's request count once.
+ * A class, since one is made per request (no closures to allocate).
+ */
+class Attempt {
+  private settled = false;
+  private hostDone = false;
+  tryTimer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(
+    private readonly cluster: CompiledCluster,
+    private readonly ep: Endpoint,
+    private readonly h: AttemptHandlers,
+  ) {}
+
+  get isSettled(): boolean {
+    return this.settled;
+  }
+
+  hostEnd(ok: boolean): void {
+    if (this.hostDone) return;
+    this.hostDone = true;
+    const st = this.ep.stats;
+    st.rq_active--;
+    if (ok) st.rq_success++;
+    else st.rq_error++;
+  }
+
+  respond(res: UpstreamResponse): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    clearTimeout(this.tryTimer);
+    this.h.onResponse(res);
+    return true;
+  }
+
+  fail(f: AttemptFailure): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.tryTimer);
+    this.hostEnd(false);
+    if (f.kind === "connect") {
+      this.cluster.stats.upstream_cx_connect_fail.value++;
+      this.ep.stats.cx_connect_fail++;
+    }
+    this.h.onFailure(f);
+  }
 }
 
 export function startAttempt(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: AttemptOptions, h: AttemptHandlers): UpstreamHandle {
   ep.stats.rq_total++;
   ep.stats.rq_active++;
   cluster.stats.upstream_rq_total.value++;
-  let settled = false;
-  let hostDone = false;
-  let tryTimer: NodeJS.Timeout | undefined;
-  const a: Attempt = {
-    hostEnd(ok) {
-      if (hostDone) return;
-      hostDone = true;
-      ep.stats.rq_active--;
-      if (ok) ep.stats.rq_success++;
-      else ep.stats.rq_error++;
-    },
-    respond(res) {
-      if (settled) return false;
-      settled = true;
-      clearTimeout(tryTimer);
-      h.onResponse(res);
-      return true;
-    },
-    fail(f) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(tryTimer);
-      a.hostEnd(false);
-      if (f.kind === "connect") {
-        cluster.stats.upstream_cx_connect_fail.value++;
-        ep.stats.cx_connect_fail++;
-      }
-      h.onFailure(f);
-    },
-  };
+  const a = new Attempt(cluster, ep, h);
   const handle = cluster.protocol === "http2" ? sendH2(s, cluster, ep, opts, a) : sendH1(s, cluster, ep, opts, a);
   if (opts.perTryTimeoutMs > 0) {
-    tryTimer = setTimeout(() => {
-      if (settled) return;
+    a.tryTimer = setTimeout(() => {
+      if (a.isSettled) return;
       cluster.stats.upstream_rq_per_try_timeout.value++;
       // Settle first, so the failure the abandoned request reports is ignored.
       a.fail({ kind: "per-try-timeout" });
@@ -112,16 +126,16 @@ function sendH1(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
     return { destroy() {} };
   }
   const pool = cluster.http1.get(ep.host, ep.port);
-  const ex = new H1Attempt(a, head, opts.hasBody ? req : null, chunked, method === "HEAD", opts.hasBody && !!req.readableDidRead);
+  const ex = new H1Attempt(a, pool, head, opts.hasBody ? req : null, chunked, method === "HEAD", opts.hasBody && !!req.readableDidRead);
   pool.dispatch(ex);
-  return new H1Handle(pool, ex);
+  return ex;
 }
 
 /**
  * One HTTP/1.1 attempt: the exchange its connection runs and the response the router reads. A class, since
  * one is made per request (methods on the prototype, no closures).
  */
-class H1Attempt implements Http1Exchange, UpstreamResponse {
+class H1Attempt implements Http1Exchange, UpstreamResponse, UpstreamHandle {
   conn: Http1Connection | undefined = undefined;
   status = 0;
   headers: IncomingHttpHeaders = NO_HEADERS;
@@ -134,6 +148,7 @@ class H1Attempt implements Http1Exchange, UpstreamResponse {
 
   constructor(
     private readonly a: Attempt,
+    private readonly pool: Http1Pool,
     readonly head: string,
     readonly body: Readable | null,
     readonly chunked: boolean,
@@ -198,19 +213,9 @@ class H1Attempt implements Http1Exchange, UpstreamResponse {
     this.conn?.resume();
   }
 
+  /** Abandons the attempt (the handle's destroy) or its response (the router's): out of the queue, or off its connection. */
   destroy(): void {
-    this.conn?.detach(this);
-  }
-}
-
-class H1Handle implements UpstreamHandle {
-  constructor(
-    private readonly pool: Http1Pool,
-    private readonly ex: H1Attempt,
-  ) {}
-
-  destroy(): void {
-    this.pool.cancel(this.ex);
+    this.pool.cancel(this);
   }
 }
 
