@@ -6,7 +6,8 @@
 // Each server runs in its own process, pinned like the other benches (bench-kit.ts: the proxy under test on
 // CPU 0, load and upstream on CPU 1; BENCH_PIN=0 turns it off); the load generator is wrk when installed,
 // else autocannon.
-// Env: BENCH_DURATION (seconds per cell, default 5), BENCH_QUICK=1 (32 connections, 64 B only).
+// Env: BENCH_DURATION (seconds per cell, default 5), BENCH_QUICK=1 (32 connections, 64 B only), BENCH_ROUNDS
+// (default 1; more rounds interleave the subjects and report medians, and ratios as medians of per-round ratios).
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { DURATION_S, LOAD_CPU, LOADER, loadConnections, num, PIN, pinned, PROXY_CPU, startChild, startWarmUpstream, stopChild, type LoadResult } from "./bench-kit";
+import { DURATION_S, LOAD_CPU, LOADER, loadConnections, median, num, PIN, pinned, PROXY_CPU, ROUNDS, startChild, startWarmUpstream, stopChild, type LoadResult } from "./bench-kit";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -120,31 +121,45 @@ async function main(): Promise<void> {
       ...(NGINX ? ([["nginx reverse proxy", () => nginxServer(upstream.port)]] as [string, () => Promise<Server>][]) : []),
     ];
     for (const c of conns) {
-      const rows: [string, Result][] = [];
-      for (const [name, start] of subjects) {
-        const s = await start();
-        try {
-          rows.push([name, await load(s.port, c)]);
-        } finally {
-          await s.stop();
+      // Each round runs every subject once, in a rotated order; a cell shows each subject's medians, and a
+      // ratio is the median of the per-round ratios (pairing cancels this VM's slow drifts).
+      const runs = new Map<string, Result[]>(subjects.map(([name]) => [name, []]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < subjects.length; i++) {
+          const [name, start] = subjects[(i + round) % subjects.length]!;
+          const s = await start();
+          try {
+            runs.get(name)!.push(await load(s.port, c));
+          } finally {
+            await s.stop();
+          }
         }
       }
-      const get = (n: string) => rows.find(([k]) => k === n)?.[1];
-      const ours = get("meshdash proxy")!;
-      const hp = get("http-proxy (keep-alive)")!;
-      const bare = get("node:http + undici, bare")!;
-      const ng = get("nginx reverse proxy");
-      console.log(`\n${bodyBytes}-byte bodies, ${c} connections`);
+      const rows: [string, Result][] = subjects.map(([name]) => {
+        const rs = runs.get(name)!;
+        return [name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), errors: rs.reduce((n, r) => n + r.errors, 0) }];
+      });
+      const ratio = (a: string, b: string, k: "rps" | "p99") => {
+        const ra = runs.get(a);
+        const rb = runs.get(b);
+        return ra && rb ? median(ra.map((r, i) => r[k] / rb[i]![k])) : NaN;
+      };
+      const ours = "meshdash proxy";
+      const hp = "http-proxy (keep-alive)";
+      const bare = "node:http + undici, bare";
+      const ng = "nginx reverse proxy";
+      console.log(`\n${bodyBytes}-byte bodies, ${c} connections${ROUNDS > 1 ? ` (medians of ${ROUNDS} rounds)` : ""}`);
       console.log([pad("subject", 26), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "errors".padStart(7), "meshdash ÷ it".padStart(14)].join(" "));
       for (const [name, r] of rows) {
-        const ratio = name === "meshdash proxy" ? "—" : `${num(ours.rps / r.rps, 2)}×`;
-        console.log([pad(name, 26), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), String(r.errors).padStart(7), ratio.padStart(14)].join(" "));
+        const vs = name === ours ? "—" : `${num(ratio(ours, name, "rps"), 2)}×`;
+        console.log([pad(name, 26), num(r.rps).padStart(9), num(r.p50, 2).padStart(8), num(r.p99, 2).padStart(8), String(r.errors).padStart(7), vs.padStart(14)].join(" "));
       }
+      if (ROUNDS > 1) console.log(`meshdash rps by round: ${runs.get(ours)!.map((r) => num(r.rps)).join(", ")}${NGINX ? `; nginx: ${runs.get(ng)!.map((r) => num(r.rps)).join(", ")}` : ""}`);
       if (bodyBytes === 64) {
-        verdicts.push(`${c} conns: meshdash/http-proxy rps ${num(ours.rps / hp.rps, 2)}× (target ≥ 1.5); meshdash/bare node:http + undici ${num(ours.rps / bare.rps, 2)}×`);
-        if (ng) {
-          verdicts.push(`${c} conns: meshdash/nginx rps ${num(ours.rps / ng.rps, 2)}× (target ≥ 0.6), p99 ${num(ours.p99 / ng.p99, 2)}× nginx's (target ≤ 2)`);
-          verdicts.push(`${c} conns: the bare Node proxy itself reaches ${num(bare.rps / ng.rps, 2)}× nginx's rps and ${num(bare.p99 / ng.p99, 2)}× its p99 on this machine`);
+        verdicts.push(`${c} conns: meshdash/http-proxy rps ${num(ratio(ours, hp, "rps"), 2)}× (target ≥ 1.5); meshdash/bare node:http + undici ${num(ratio(ours, bare, "rps"), 2)}×`);
+        if (NGINX) {
+          verdicts.push(`${c} conns: meshdash/nginx rps ${num(ratio(ours, ng, "rps"), 2)}× (target ≥ 0.6), p99 ${num(ratio(ours, ng, "p99"), 2)}× nginx's (target ≤ 2)`);
+          verdicts.push(`${c} conns: the bare Node proxy itself reaches ${num(ratio(bare, ng, "rps"), 2)}× nginx's rps and ${num(ratio(bare, ng, "p99"), 2)}× its p99 on this machine`);
         }
       }
     }
