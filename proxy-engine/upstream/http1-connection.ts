@@ -237,6 +237,9 @@ export class Http1Connection {
   }
 
   private idle(): void {
+    // The last response's consumer may have paused reading as that response ended; its bytes are all
+    // delivered, so the next exchange reads afresh rather than wait on someone else's slow client.
+    if (this.socket.isPaused()) this.socket.resume();
     this.idleSince = performance.now();
     this.owner.release(this);
   }

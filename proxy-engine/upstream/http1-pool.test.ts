@@ -292,6 +292,22 @@ describe("http1 pool", () => {
     expect(up.connections()).toBe(2);
   });
 
+  it("a consumer that paused as its response ended does not stall the next request on that connection", async () => {
+    const up = await rawUpstream((head) => OK(head.split(" ")[1]));
+    const p = pool(up.port, 1);
+    const slow = exchange(GET("/slow"));
+    // A full downstream: it pauses reading and never resumes.
+    slow.onResponseBody = function (this: typeof slow) {
+      this.conn?.pause();
+    };
+    const next = exchange(GET("/next"));
+    p.dispatch(slow);
+    p.dispatch(next);
+    expect((await slow.done).status).toBe(200);
+    expect((await next.done).body).toBe("/next");
+    expect(up.connections()).toBe(1);
+  });
+
   it("cancelling a request in flight closes its connection and reports ABANDONED as sent", async () => {
     const up = await rawUpstream(() => null);
     const p = pool(up.port);
