@@ -7,7 +7,8 @@
 // CPU 0, load and upstream on CPU 1; BENCH_PIN=0 turns it off); the load generator is wrk when installed,
 // else autocannon.
 // Env: BENCH_DURATION (seconds per cell, default 5), BENCH_QUICK=1 (32 connections, 64 B only), BENCH_ROUNDS
-// (default 1; more rounds interleave the subjects and report medians, and ratios as medians of per-round ratios).
+// (default 1; more rounds interleave the subjects and report medians, and ratios as medians of per-round ratios),
+// BENCH_CONNS (connection counts, comma-separated, instead of the grid's).
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     `proxy benchmark: ${LOADER}, ${DURATION_S}s per cell, node ${process.version}, nginx ${NGINX ? "yes (1 worker)" : "not installed"}${PIN ? `, proxies pinned to CPU ${PROXY_CPU}, load and upstream to CPU ${LOAD_CPU}` : ""}`,
   );
   const bodies = QUICK ? [64] : [64, 4096];
-  const conns = QUICK ? [32] : [32, 128];
+  const conns = process.env.BENCH_CONNS ? process.env.BENCH_CONNS.split(",").map(Number) : QUICK ? [32] : [32, 128];
   const verdicts: string[] = [];
   for (const bodyBytes of bodies) {
     const up = await startWarmUpstream(path.join(here, "upstream-process.ts"), bodyBytes);
