@@ -11,11 +11,11 @@ describe("backoff", () => {
     expect([z.next(), z.next()]).toEqual([0, 0]);
   });
 
-  it("defaults to 250 ms and 30 s, and reset() starts over", () => {
+  it("defaults to 250 ms and 5 s, and reset() starts over", () => {
     const b = createBackoff({ random: () => 0.5 });
     expect(b.ceiling()).toBe(250);
     for (let i = 0; i < 20; i++) b.next();
-    expect(b.ceiling()).toBe(30_000);
+    expect(b.ceiling()).toBe(5_000);
     b.reset();
     expect(b.next()).toBe(125);
   });

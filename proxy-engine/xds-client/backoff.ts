@@ -17,7 +17,13 @@ export interface Backoff {
   reset(): void;
 }
 
-export const DEFAULT_BACKOFF = { baseMs: 250, maxMs: 30_000 } as const;
+/**
+ * Envoy caps its xDS reconnect backoff at 30 s. Here the cap is 5 s: after a control-plane restart the
+ * proxies are SYNCED again within seconds rather than anywhere up to half a minute (the reliability run
+ * measured 9–25 s with 30 s), and a few hundred proxies retrying every few seconds cost a control plane
+ * nothing (full jitter spreads them).
+ */
+export const DEFAULT_BACKOFF = { baseMs: 250, maxMs: 5_000 } as const;
 
 export function createBackoff(opts: BackoffOptions = {}): Backoff {
   const base = Math.max(1, opts.baseMs ?? DEFAULT_BACKOFF.baseMs);

@@ -31,7 +31,7 @@ export interface XdsClientOptions {
   node: XdsNode;
   /** Validates and swaps in a full config; throws (ConfigError) to reject it. Usually proxy.applyResources. */
   apply: (res: ResourcesWithOrigin, version: string) => Promise<void>;
-  /** Reconnect backoff: full jitter under min(maxMs, baseMs * 2^attempt). Defaults 250 ms and 30 s. */
+  /** Reconnect backoff: full jitter under min(maxMs, baseMs * 2^attempt). Defaults 250 ms and 5 s. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** How long an LDS/CDS update waits for the RDS/EDS names it references. Default 15 s (Envoy's). */
   initialFetchTimeoutMs?: number;
