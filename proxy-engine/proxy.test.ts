@@ -59,12 +59,16 @@ describe("proxy request path", () => {
     expect(o.body).toBe("other GET /other/thing?q=1");
   });
 
-  it("pools upstream connections with keep-alive", async () => {
+  it("pools upstream connections with keep-alive, and counts them as Envoy does", async () => {
     const a = await upstream("a");
-    const { base } = await proxyFor([{ prefix: "/", cluster: "a" }], { a: [a.port] });
+    const { proxy, base } = await proxyFor([{ prefix: "/", cluster: "a" }], { a: [a.port] });
     for (let i = 0; i < 20; i++) expect((await get(`${base}/`)).status).toBe(200);
     expect(a.requests).toHaveLength(20);
     expect(a.connections).toBe(1);
+    expect(proxy.stats.counter("cluster.a.upstream_cx_total").value).toBe(1);
+    expect(proxy.stats.gauge("cluster.a.upstream_cx_active").value).toBe(1);
+    const host = [...proxy.config().clusters.get("a")!.endpoints][0]!;
+    expect(host.stats).toMatchObject({ cx_total: 1, cx_active: 1, rq_total: 20, rq_success: 20 });
   });
 
   it("sets X-Forwarded-For and appends to an existing one", async () => {

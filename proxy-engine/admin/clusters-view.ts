@@ -36,7 +36,7 @@ export function clustersText(config: CompiledConfig): string {
     for (const ep of c.endpoints) {
       const p = `${c.name}::${ep.address}::`;
       const st = ep.stats;
-      out += `${p}cx_connect_fail::${st.cx_connect_fail}\n`;
+      out += `${p}cx_active::${st.cx_active}\n${p}cx_connect_fail::${st.cx_connect_fail}\n${p}cx_total::${st.cx_total}\n`;
       out += `${p}rq_active::${st.rq_active}\n${p}rq_error::${st.rq_error}\n`;
       out += `${p}rq_success::${st.rq_success}\n${p}rq_total::${st.rq_total}\n`;
       out += `${p}health_flags::${healthFlags(ep, c.healthChecked)}\n${p}weight::${ep.weight}\n${p}region::${ep.locality.region}\n${p}zone::${ep.locality.zone}\n${p}sub_zone::${ep.locality.subZone}\n`;
@@ -52,7 +52,7 @@ export function clustersJson(config: CompiledConfig): string {
     observability_name: c.name,
     host_statuses: c.endpoints.map((ep) => ({
       address: { socket_address: { address: ep.host, port_value: ep.port } },
-      stats: Object.entries(ep.stats).map(([name, value]) => ({ name, value: String(value), type: name === "rq_active" ? "GAUGE" : "COUNTER" })),
+      stats: Object.entries(ep.stats).map(([name, value]) => ({ name, value: String(value), type: name === "rq_active" || name === "cx_active" ? "GAUGE" : "COUNTER" })),
       health_status: healthStatus(ep, c.healthChecked),
       weight: ep.weight,
       locality: { region: ep.locality.region, zone: ep.locality.zone, sub_zone: ep.locality.subZone },

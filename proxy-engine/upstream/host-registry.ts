@@ -7,6 +7,9 @@ export interface HostStats {
   rq_error: number;
   rq_active: number;
   cx_connect_fail: number;
+  /** HTTP/1.1 upstream connections opened to the host, and open now (Envoy's per-host cx_total, cx_active). */
+  cx_total: number;
+  cx_active: number;
 }
 
 export interface OutlierState {
@@ -57,7 +60,7 @@ export function createHostRegistry(): HostRegistry {
       let h = hosts.get(key);
       if (!h) {
         h = {
-          stats: { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 },
+          stats: { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0, cx_total: 0, cx_active: 0 },
           outlier: { consecutive5xx: 0, consecutiveGatewayFailure: 0, consecutiveLocalOriginFailure: 0, intervalRequests: 0, intervalSuccesses: 0, ejections: 0, ejectedUntil: 0 },
           activeHealth: { failed: false, pending: true, timedOut: false, consecutiveFailures: 0, consecutiveSuccesses: 0 },
         };

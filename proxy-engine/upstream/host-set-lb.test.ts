@@ -17,7 +17,7 @@ function ep(address: string, priority: number, opts: { zone?: string; localityWe
     priority,
     edsHealth: "HEALTHY",
     edsUnhealthy: false,
-    stats: { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0 },
+    stats: { rq_total: 0, rq_success: 0, rq_error: 0, rq_active: 0, cx_connect_fail: 0, cx_total: 0, cx_active: 0 },
     outlier: { consecutive5xx: 0, consecutiveGatewayFailure: 0, consecutiveLocalOriginFailure: 0, intervalRequests: 0, intervalSuccesses: 0, ejections: 0, ejectedUntil: 0 },
     activeHealth: { failed: false, pending: false, timedOut: false, consecutiveFailures: 0, consecutiveSuccesses: 0 },
   };

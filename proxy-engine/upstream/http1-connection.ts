@@ -20,6 +20,8 @@ export interface Http1Exchange {
   readonly headRequest: boolean;
   /** The connection carrying it, once one took it. */
   conn: Http1Connection | undefined;
+  /** The host's connection counts, bumped by the connection it opens. */
+  readonly hostStats: { cx_total: number; cx_active: number };
   onResponseHead(status: number, headers: IncomingHttpHeaders): void;
   onResponseBody(chunk: Buffer): void;
   onResponseEnd(trailers: IncomingHttpHeaders | undefined): void;
@@ -91,6 +93,7 @@ export class Http1Connection {
   /** Bound once per connection: the body sink's drain resumes reading. */
   readonly resume: () => void;
   private bodyDetach: (() => void) | undefined;
+  private readonly hostStats: { cx_total: number; cx_active: number };
 
   constructor(
     private readonly owner: ConnectionOwner,
@@ -101,6 +104,9 @@ export class Http1Connection {
   ) {
     this.exchange = first;
     first.conn = this;
+    this.hostStats = first.hostStats;
+    this.hostStats.cx_total++;
+    this.hostStats.cx_active++;
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.RESPONSE, {}, MAX_HEADER_BYTES, HTTPParser.kLenientNone);
     parser.conn = this;
@@ -178,6 +184,7 @@ export class Http1Connection {
     clearTimeout(this.connectTimer);
     this.bodyDetach?.();
     this.socket.destroy();
+    this.hostStats.cx_active--;
     this.owner.closed(this, code, this.connected);
     const ex = this.exchange;
     this.exchange = undefined;

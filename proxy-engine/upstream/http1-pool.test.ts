@@ -33,6 +33,7 @@ function exchange(head: string, opts: { body?: PassThrough; chunked?: boolean; h
     chunked: opts.chunked ?? false,
     headRequest: opts.headRequest ?? false,
     conn: undefined as Http1Connection | undefined,
+    hostStats,
     done,
     onResponseHead(status, headers) {
       out.status = status;
@@ -51,6 +52,9 @@ function exchange(head: string, opts: { body?: PassThrough; chunked?: boolean; h
     },
   };
 }
+
+/** The host's connection counts, shared by every exchange of a test (as an endpoint's are). */
+const hostStats = { cx_total: 0, cx_active: 0 };
 
 const GET = (path = "/") => `GET ${path} HTTP/1.1\r\nhost: up\r\n\r\n`;
 
@@ -96,6 +100,8 @@ const stat = (name: string) => store.snapshot().find((x) => x.name === `cluster.
 
 function pool(port: number, maxConnections = 8, connectTimeoutMs = 1000): Http1Pool {
   store = createStatsStore();
+  hostStats.cx_total = 0;
+  hostStats.cx_active = 0;
   const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, stats: http1PoolStats(store, "c") });
   cleanup(() => p.close(true));
   return p;
@@ -125,6 +131,7 @@ describe("http1 pool", () => {
     expect(stat("upstream_cx_total")?.value).toBe(1);
     expect(stat("upstream_cx_http1_total")?.value).toBe(1);
     expect(stat("upstream_cx_active")?.value).toBe(1);
+    expect(hostStats.cx_active).toBe(1);
   });
 
   it("reads chunked bodies with trailers, skips 1xx, and gives HEAD no body", async () => {
@@ -223,6 +230,7 @@ describe("http1 pool", () => {
     expect(p.size()).toBe(0);
     expect(stat("upstream_cx_active")?.value).toBe(0);
     expect(stat("upstream_cx_destroy_local")?.value).toBe(0);
+    expect(hostStats).toEqual({ cx_total: 1, cx_active: 0 });
   });
 
   it("malformed responses fail with llhttp's code and close the connection", async () => {

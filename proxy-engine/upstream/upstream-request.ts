@@ -9,6 +9,7 @@ import type { ActiveStream } from "../http/active-stream";
 import type { CompiledCluster, Endpoint } from "./cluster";
 import type { Http1Connection, Http1Exchange } from "./http1-connection";
 import type { Http1Pool } from "./http1-pool";
+import type { HostStats } from "./host-registry";
 import type { BodySink, UpstreamResponse } from "./upstream-response";
 
 export type AttemptFailure =
@@ -126,7 +127,7 @@ function sendH1(s: ActiveStream, cluster: CompiledCluster, ep: Endpoint, opts: A
     return { destroy() {} };
   }
   const pool = cluster.http1.get(ep.host, ep.port);
-  const ex = new H1Attempt(a, pool, head, opts.hasBody ? req : null, chunked, method === "HEAD", opts.hasBody && !!req.readableDidRead);
+  const ex = new H1Attempt(a, pool, ep.stats, head, opts.hasBody ? req : null, chunked, method === "HEAD", opts.hasBody && !!req.readableDidRead);
   pool.dispatch(ex);
   return ex;
 }
@@ -149,6 +150,7 @@ class H1Attempt implements Http1Exchange, UpstreamResponse, UpstreamHandle {
   constructor(
     private readonly a: Attempt,
     private readonly pool: Http1Pool,
+    readonly hostStats: HostStats,
     readonly head: string,
     readonly body: Readable | null,
     readonly chunked: boolean,
