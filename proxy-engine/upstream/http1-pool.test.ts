@@ -338,6 +338,14 @@ describe("http1 pool", () => {
     reply!.write(OK("late"));
     expect((await ex.done).body).toBe("late");
     await until(() => p.size() === 0);
+    // What an older config version still sends a drained pool goes out, on a connection closed after it.
+    const straggler = exchange(GET("/retry"));
+    p.dispatch(straggler);
+    reply = undefined;
+    await until(() => reply !== undefined);
+    reply!.write(OK("served"));
+    expect((await straggler.done).body).toBe("served");
+    await until(() => p.size() === 0);
   });
 });
 

@@ -112,8 +112,9 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
     },
   };
   return {
+    // A drained pool still serves what an older config version sends it (a retry, a failover), each on a
+    // connection that closes after its one request.
     dispatch(ex) {
-      if (closed) return ex.onFailure("POOL_CLOSED", "pool closed", false);
       const conn = idle.pop();
       if (conn) return conn.run(ex);
       if (all.size < opts.maxConnections) return open(ex);
