@@ -8,7 +8,7 @@ import { cleanupAfterEach } from "./test-util/cleanup";
 import { ConfigError } from "./config/config-error";
 import { resourcesFromBootstrap } from "./config/resources";
 import { createProxy, type Proxy } from "./proxy";
-import { bootstrapFor, deadPort, startUpstream, type TestUpstream } from "./test-util/upstream";
+import { bootstrapFor, deadPort, singleListenerBootstrap, startUpstream, staticClusterJson, type TestUpstream } from "./test-util/upstream";
 
 const cleanup = cleanupAfterEach();
 
@@ -69,6 +69,24 @@ describe("proxy request path", () => {
     expect(proxy.stats.gauge("cluster.a.upstream_cx_active").value).toBe(1);
     const host = [...proxy.config().clusters.get("a")!.endpoints][0]!;
     expect(host.stats).toMatchObject({ cx_total: 1, cx_active: 1, rq_total: 20, rq_success: 20 });
+  });
+
+  it("applies common_http_protocol_options: max_requests_per_connection closes a connection after N requests", async () => {
+    const a = await upstream("a");
+    const options = {
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": {
+        "@type": "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+        common_http_protocol_options: { max_requests_per_connection: 2, idle_timeout: "30s" },
+        explicit_http_config: { http_protocol_options: {} },
+      },
+    };
+    const bootstrap = singleListenerBootstrap({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "a" } }] }, [staticClusterJson("a", [a.port], { typed_extension_protocol_options: options })]);
+    const proxy = createProxy({ id: "test", role: "gateway", bootstrap });
+    await proxy.start();
+    cleanup(() => proxy.stop(100));
+    for (let i = 0; i < 5; i++) expect((await get(`http://${proxy.listeners()[0]!.address}/`)).status).toBe(200);
+    expect(a.connections).toBe(3);
+    expect(proxy.stats.counter("cluster.a.upstream_cx_max_requests").value).toBe(2);
   });
 
   it("sets X-Forwarded-For and appends to an existing one", async () => {

@@ -135,18 +135,37 @@ function createLb(c: Cluster, policy: LbPolicyName, endpoints: Endpoint[], path:
 
 const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-function upstreamProtocol(c: Cluster, path: string, issues: ConfigIssue[]): "http1" | "http2" {
+/** The cluster's HttpProtocolOptions extension, if it has one (unknown types are reported). */
+function httpProtocolOptions(c: Cluster, path: string, issues: ConfigIssue[]): HttpProtocolOptions | undefined {
   const any = c.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS];
-  if (any) {
-    const o = anyUnpack(any, typeRegistry) as HttpProtocolOptions | undefined;
-    const p = `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`;
-    if (!o) issues.push({ path: p, message: `unknown type ${any.typeUrl}` });
+  if (!any) return undefined;
+  const o = anyUnpack(any, typeRegistry) as HttpProtocolOptions | undefined;
+  if (!o) issues.push({ path: `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`, message: `unknown type ${any.typeUrl}` });
+  return o;
+}
+
+function upstreamProtocol(c: Cluster, o: HttpProtocolOptions | undefined, path: string, issues: ConfigIssue[]): "http1" | "http2" {
+  if (c.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS]) {
     const u = o?.upstreamProtocolOptions;
     if (u?.case === "explicitHttpConfig") return u.value.protocolConfig.case === "http2ProtocolOptions" ? "http2" : "http1";
-    if (u?.case) issues.push({ path: p, message: `${u.case} is not supported; use explicit_http_config` });
+    if (u?.case) issues.push({ path: `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`, message: `${u.case} is not supported; use explicit_http_config` });
     return "http1";
   }
   return c.http2ProtocolOptions ? "http2" : "http1";
+}
+
+/** Idle upstream connections close after this long when the cluster does not say (Envoy's default is 1 h). */
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Envoy's common_http_protocol_options (from HttpProtocolOptions, else the cluster's deprecated field), as the
+ * HTTP/1.1 pool applies them: idle_timeout (0 disables it) and max_requests_per_connection (0: unlimited),
+ * which Istio's DestinationRule connectionPool.http.idleTimeout and maxRequestsPerConnection generate.
+ */
+function connectionLimits(c: Cluster, o: HttpProtocolOptions | undefined): { idleTimeoutMs: number; maxRequestsPerConnection: number } {
+  const common = o?.commonHttpProtocolOptions ?? c.commonHttpProtocolOptions;
+  const idle = durationToMs(common?.idleTimeout);
+  return { idleTimeoutMs: idle ?? DEFAULT_IDLE_TIMEOUT_MS, maxRequestsPerConnection: common?.maxRequestsPerConnection ?? 0 };
 }
 
 export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): CompiledCluster {
@@ -174,7 +193,8 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
   // DNS clusters start empty; their endpoints are the resolved addresses.
   const dnsTargets = dnsMode ? endpoints.map((e) => ({ hostname: e.host, meta: e })) : [];
   if (dnsMode) endpoints = [];
-  const protocol = upstreamProtocol(c, path, issues);
+  const protocolOptions = httpProtocolOptions(c, path, issues);
+  const protocol = upstreamProtocol(c, protocolOptions, path, issues);
   const retryLimit = retryLimitOf(c, path, issues);
   const cbt = c.circuitBreakers?.thresholds.find((x) => x.priority === 0);
   const circuitBreakers = { maxConnections: cbt?.maxConnections ?? 1024, maxPendingRequests: cbt?.maxPendingRequests ?? 1024, maxRequests: cbt?.maxRequests ?? 1024 };
@@ -247,7 +267,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
       checker?.dispose();
       dns?.dispose();
     },
-    http1: deps.pools.http1For(c.name, connectTimeoutMs, circuitBreakers.maxConnections, http1PoolStats(deps.stats, c.name)),
+    http1: deps.pools.http1For(c.name, { connectTimeoutMs, maxConnections: circuitBreakers.maxConnections, ...connectionLimits(c, protocolOptions) }, http1PoolStats(deps.stats, c.name)),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,

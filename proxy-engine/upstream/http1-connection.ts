@@ -84,6 +84,8 @@ export class Http1Connection {
   /** The response being parsed is 1xx (ignored: the downstream's own 100-continue is its server's). */
   private interim = false;
   private keepAlive = false;
+  /** Requests sent on this connection. */
+  private requests = 0;
   /** A response completed on a reusable connection, which goes back to the pool after the current read. */
   private completed = false;
   private requestDone = false;
@@ -100,6 +102,8 @@ export class Http1Connection {
     host: string,
     port: number,
     connectTimeoutMs: number,
+    /** Closed after this many requests (Envoy's max_requests_per_connection); 0: no limit. */
+    private readonly maxRequests: number,
     first: Http1Exchange,
   ) {
     this.exchange = first;
@@ -193,6 +197,7 @@ export class Http1Connection {
 
   private write(ex: Http1Exchange): void {
     this.sent = true;
+    this.requests++;
     this.requestDone = ex.body === null;
     this.pairs = [];
     this.inBody = false;
@@ -304,12 +309,13 @@ export class Http1Connection {
     this.pairs = [];
     this.exchange = undefined;
     ex.conn = undefined;
-    const reusable = this.keepAlive && this.requestDone && !this.dead;
+    const spent = this.maxRequests > 0 && this.requests >= this.maxRequests;
+    const reusable = this.keepAlive && this.requestDone && !this.dead && !spent;
     this.sent = false;
     if (!reusable) {
       // An unfinished request body is not sent on; the connection goes with it.
       this.bodyDetach?.();
-      this.abort("DONE", "response complete");
+      this.abort(spent ? "MAX_REQUESTS" : "DONE", "response complete");
     }
     if (reusable) this.completed = true;
     ex.onResponseEnd(trailers);

@@ -98,11 +98,11 @@ async function rawUpstream(respond: (head: string, socket: net.Socket, n: number
 let store: StatsStore = createStatsStore();
 const stat = (name: string) => store.snapshot().find((x) => x.name === `cluster.c.${name}`) as { value: number } | undefined;
 
-function pool(port: number, maxConnections = 8, connectTimeoutMs = 1000): Http1Pool {
+function pool(port: number, maxConnections = 8, connectTimeoutMs = 1000, limits: { idleTimeoutMs?: number; maxRequestsPerConnection?: number } = {}): Http1Pool {
   store = createStatsStore();
   hostStats.cx_total = 0;
   hostStats.cx_active = 0;
-  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, stats: http1PoolStats(store, "c") });
+  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, maxRequestsPerConnection: 0, ...limits, stats: http1PoolStats(store, "c") });
   cleanup(() => p.close(true));
   return p;
 }
@@ -314,6 +314,21 @@ describe("http1 pool", () => {
     expect((await slow.done).status).toBe(200);
     expect((await next.done).body).toBe("/next");
     expect(up.connections()).toBe(1);
+  });
+
+  it("closes a connection after max_requests_per_connection requests, and idle ones after idle_timeout", async () => {
+    const up = await rawUpstream(() => OK());
+    const p = pool(up.port, 8, 1000, { maxRequestsPerConnection: 2, idleTimeoutMs: 40 });
+    for (let i = 0; i < 3; i++) {
+      const ex = exchange(GET(`/${i}`));
+      p.dispatch(ex);
+      expect((await ex.done).status).toBe(200);
+    }
+    expect(up.connections()).toBe(2);
+    expect(stat("upstream_cx_max_requests")?.value).toBe(1);
+    // The second connection has served one request and now idles past the timeout.
+    await until(() => p.size() === 0);
+    expect(stat("upstream_cx_idle_timeout")?.value).toBe(1);
   });
 
   it("cancelling a request in flight closes its connection and reports ABANDONED as sent", async () => {

@@ -16,6 +16,7 @@ export interface Http1PoolStats {
   upstream_cx_protocol_error: Counter;
   upstream_cx_destroy_local: Counter;
   upstream_cx_destroy_remote: Counter;
+  upstream_cx_max_requests: Counter;
   upstream_rq_pending_total: Counter;
   upstream_rq_pending_active: Gauge;
 }
@@ -31,6 +32,7 @@ export function http1PoolStats(store: StatsStore, cluster: string): Http1PoolSta
     upstream_cx_protocol_error: c("upstream_cx_protocol_error"),
     upstream_cx_destroy_local: c("upstream_cx_destroy_local"),
     upstream_cx_destroy_remote: c("upstream_cx_destroy_remote"),
+    upstream_cx_max_requests: c("upstream_cx_max_requests"),
     upstream_rq_pending_total: c("upstream_rq_pending_total"),
     upstream_rq_pending_active: store.gauge(`cluster.${cluster}.upstream_rq_pending_active`),
   };
@@ -39,11 +41,17 @@ export function http1PoolStats(store: StatsStore, cluster: string): Http1PoolSta
 /** Why connections close, as the stats count them: the peer's doing, or ours. */
 const REMOTE_CLOSE = new Set(["UPSTREAM_CLOSED", "ECONNRESET", "EPIPE"]);
 
-export interface Http1PoolOptions {
+/** A cluster's settings for its pools (the circuit breaker's max_connections, common_http_protocol_options). */
+export interface Http1PoolLimits {
   connectTimeoutMs: number;
   maxConnections: number;
-  /** Idle connections are closed after this long (undici's and node's agent keep-alive default is shorter; Envoy's is 1 h). */
+  /** Idle connections are closed after this long; 0 keeps them. */
   idleTimeoutMs: number;
+  /** A connection is closed after this many requests; 0: no limit. */
+  maxRequestsPerConnection: number;
+}
+
+export interface Http1PoolOptions extends Http1PoolLimits {
   stats: Http1PoolStats;
 }
 
@@ -70,9 +78,10 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
     stats.upstream_cx_total.value++;
     stats.upstream_cx_http1_total.value++;
     stats.upstream_cx_active.value++;
-    all.add(new Http1Connection(owner, host, port, opts.connectTimeoutMs, ex));
-    if (!sweeper) {
-      sweeper = setInterval(sweep, Math.max(1000, opts.idleTimeoutMs / 4));
+    all.add(new Http1Connection(owner, host, port, opts.connectTimeoutMs, opts.maxRequestsPerConnection, ex));
+    if (!sweeper && opts.idleTimeoutMs > 0) {
+      // Idle connections close between idle_timeout and 1.25× it.
+      sweeper = setInterval(sweep, Math.min(15_000, Math.max(10, opts.idleTimeoutMs / 4)));
       sweeper.unref();
     }
   };
@@ -99,6 +108,7 @@ export function createHttp1Pool(host: string, port: number, opts: Http1PoolOptio
       if (!connected) {
         if (code === "ETIMEDOUT") stats.upstream_cx_connect_timeout.value++;
       } else if (code === "IDLE_TIMEOUT") stats.upstream_cx_idle_timeout.value++;
+      else if (code === "MAX_REQUESTS") stats.upstream_cx_max_requests.value++;
       else if (code.startsWith("HPE_") || code === "UPSTREAM_PROTOCOL_ERROR") stats.upstream_cx_protocol_error.value++;
       if (connected) (REMOTE_CLOSE.has(code) ? stats.upstream_cx_destroy_remote : stats.upstream_cx_destroy_local).value++;
       const i = idle.indexOf(conn);

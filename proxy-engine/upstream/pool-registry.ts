@@ -3,7 +3,7 @@
 
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 import { hostPort } from "./cluster";
-import { createHttp1Pool, type Http1Pool, type Http1PoolStats } from "./http1-pool";
+import { createHttp1Pool, type Http1Pool, type Http1PoolLimits, type Http1PoolStats } from "./http1-pool";
 
 export interface Http1Pools {
   get(host: string, port: number): Http1Pool;
@@ -12,21 +12,22 @@ export interface Http1Pools {
 }
 
 export interface PoolRegistry {
-  http1For(cluster: string, connectTimeoutMs: number, maxConnections: number, stats: Http1PoolStats): Http1Pools;
+  /** The cluster's pools; new ones (and the old ones drained) when its limits changed. */
+  http1For(cluster: string, limits: Http1PoolLimits, stats: Http1PoolStats): Http1Pools;
   h2For(cluster: string): H2Sessions;
   /** Closes pools of clusters that are no longer configured. */
   retain(clusters: Iterable<string>): void;
   closeAll(): void;
 }
 
-function createHttp1Pools(connectTimeoutMs: number, maxConnections: number, stats: Http1PoolStats): Http1Pools {
+function createHttp1Pools(limits: Http1PoolLimits, stats: Http1PoolStats): Http1Pools {
   const pools = new Map<string, Http1Pool>();
   return {
     get(host, port) {
       const key = hostPort(host, port);
       let p = pools.get(key);
       if (!p) {
-        p = createHttp1Pool(host, port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, stats });
+        p = createHttp1Pool(host, port, { ...limits, stats });
         pools.set(key, p);
       }
       return p;
@@ -42,12 +43,12 @@ export function createPoolRegistry(): PoolRegistry {
   const h1 = new Map<string, { key: string; pools: Http1Pools }>();
   const h2 = new Map<string, H2Sessions>();
   return {
-    http1For(cluster, connectTimeoutMs, maxConnections, stats) {
+    http1For(cluster, limits, stats) {
       let e = h1.get(cluster);
-      const key = `${connectTimeoutMs}/${maxConnections}`;
+      const key = `${limits.connectTimeoutMs}/${limits.maxConnections}/${limits.idleTimeoutMs}/${limits.maxRequestsPerConnection}`;
       if (!e || e.key !== key) {
         e?.pools.closeAll();
-        e = { key, pools: createHttp1Pools(connectTimeoutMs, maxConnections, stats) };
+        e = { key, pools: createHttp1Pools(limits, stats) };
         h1.set(cluster, e);
       }
       return e.pools;
