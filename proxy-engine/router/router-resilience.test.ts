@@ -1,8 +1,9 @@
-// Router resilience through real loopback sockets: EDS membership, connect timeouts, route and per-try
-// timeouts, retries with backoff, retry budgets and circuit breakers.
+// Router resilience through real loopback sockets: EDS membership, connect timeouts, malformed upstream
+// responses, route and per-try timeouts, retries with backoff, retry budgets and circuit breakers.
 
 import { fromJson, type JsonValue } from "@bufbuild/protobuf";
 import http from "node:http";
+import net, { type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ClusterSchema } from "../../proto/gen/envoy/config/cluster/v3/cluster_pb";
 import { ClusterLoadAssignmentSchema } from "../../proto/gen/envoy/config/endpoint/v3/endpoint_pb";
@@ -11,7 +12,36 @@ import { typeRegistry } from "../config/type-registry";
 import { proxyHarness, request } from "../test-util/proxy-harness";
 import { listenerJson, staticClusterJson } from "../test-util/upstream";
 
-const { upstream, proxyWith } = proxyHarness();
+const { upstream, proxyWith, cleanup } = proxyHarness();
+
+/** A raw TCP upstream answering each request head with what `reply` returns for its path. */
+async function rawUpstream(reply: (path: string) => string): Promise<number> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+    let buf = "";
+    socket.on("data", (d) => {
+      buf += d.toString("latin1");
+      let i: number;
+      while ((i = buf.indexOf("\r\n\r\n")) !== -1) {
+        const head = buf.slice(0, i);
+        buf = buf.slice(i + 4);
+        socket.write(reply(head.split(" ")[1] ?? "/"), "latin1");
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanup(
+    () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  );
+  return (server.address() as AddressInfo).port;
+}
 
 describe("clusters", () => {
   it("serves an EDS cluster from a ClusterLoadAssignment, and answers 503 UH until one arrives", async () => {
@@ -43,6 +73,27 @@ describe("clusters", () => {
     expect(r.status).toBe(503);
     expect(r.body).toContain("upstream connect error");
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("malformed upstream responses", () => {
+  it("answer 503 naming the parse error, never reach the client, and leave the proxy serving", async () => {
+    const replies: Record<string, string> = {
+      "/bad-status": "HTTP/1.1 2x0 OK\r\ncontent-length: 2\r\n\r\nno",
+      // Both framings at once: the classic response-smuggling shape.
+      "/smuggle": "HTTP/1.1 200 OK\r\ncontent-length: 5\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+      "/bad-header": "HTTP/1.1 200 OK\r\nx-a b: c\r\ncontent-length: 0\r\n\r\n",
+    };
+    const port = await rawUpstream((path) => replies[path] ?? "HTTP/1.1 200 OK\r\ncontent-length: 4\r\nx-upstream: raw\r\n\r\ngood");
+    const { base, proxy } = await proxyWith([{ match: { prefix: "/" }, route: { cluster: "raw" } }], { raw: [port] });
+    for (const path of Object.keys(replies)) {
+      const r = await request(`${base}${path}`);
+      expect(r.status, path).toBe(503);
+      expect(r.body, path).toMatch(/upstream connect error or disconnect\/reset before headers: .*\(HPE_[A-Z_]+\)/);
+      const ok = await request(`${base}/fine`);
+      expect(ok).toMatchObject({ status: 200, body: "good" });
+    }
+    expect(proxy.stats.counter("cluster.raw.upstream_cx_protocol_error").value).toBe(3);
   });
 });
 
