@@ -72,6 +72,8 @@ export function endpointMessage(c: CompiledCluster, ep: ClusterEndpoint, now: nu
     errorRequests: BigInt(st.rq_error),
     successRate: finished > 0 ? st.rq_success / finished : undefined,
     connectFailures: BigInt(st.cx_connect_fail),
+    activeConnections: BigInt(Math.max(0, st.cx_active)),
+    totalConnections: BigInt(st.cx_total),
     ejection: {
       $typeName: "meshdash.cluster.v1.Ejection",
       ejected,

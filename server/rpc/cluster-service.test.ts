@@ -158,6 +158,10 @@ describe("ClusterService", () => {
     const history = (await again.next()).value as WatchClusterStatsResponse;
     expect(history.points.reduce((n, p) => n + Number(p.traffic!.requests), 0)).toBe(28);
     await again.return?.();
+    // That traffic went over the gateway's pooled upstream connections, which the endpoints now count.
+    const eps = (await clusters.getCluster({ name: DETAILS })).endpoints;
+    expect(eps.reduce((n, e) => n + Number(e.totalConnections), 0)).toBeGreaterThan(0);
+    for (const e of eps) expect(e.activeConnections).toBeLessThanOrEqual(e.totalConnections);
   });
 
   it("gives each service its golden signals, from Istio's metrics reported by its sidecars", async () => {

@@ -51,6 +51,7 @@ export function EndpointTable({ endpoints }: { endpoints: readonly Endpoint[] })
             <th className="num">Active</th>
             <th className="num">Requests</th>
             <th className="num">Success rate</th>
+            <th className="num" title="upstream connections open now / opened in all">Connections</th>
             <th className="num" title="connection failures">Connect fails</th>
           </tr>
         </thead>
@@ -71,6 +72,9 @@ export function EndpointTable({ endpoints }: { endpoints: readonly Endpoint[] })
               <td className="num">{e.activeRequests.toString()}</td>
               <td className="num">{e.totalRequests.toLocaleString("en-US")}</td>
               <td className={`num ${e.successRate !== undefined && e.successRate < 0.95 ? "cl-level-err" : ""}`}>{formatPercent(e.successRate)}</td>
+              <td className="num" data-testid="endpoint-connections">
+                {e.activeConnections.toString()} / {e.totalConnections.toLocaleString("en-US")}
+              </td>
               <td className="num">{e.connectFailures.toString()}</td>
             </tr>
           ))}
