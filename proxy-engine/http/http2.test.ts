@@ -87,6 +87,33 @@ describe("HTTP/2", () => {
     expect(await (await fetch(`${base}/h1`)).text()).toContain("v=1.1");
   });
 
+  it("sends an h2c request body of unknown length to an HTTP/1.1 upstream chunked, byte for byte", async () => {
+    const up = await startUpstream("a", (req, res) => {
+      let body = "";
+      req.setEncoding("latin1");
+      req.on("data", (c: string) => (body += c));
+      req.on("end", () => res.end(`te=${req.headers["transfer-encoding"]} cl=${req.headers["content-length"]} len=${body.length} body=${body.slice(0, 12)}`));
+    });
+    cleanup(up.close);
+    const { base } = await startProxy(prefixRoutes([{ prefix: "/", cluster: "a" }]), [staticClusterJson("a", [up.port])]);
+    const text = await new Promise<string>((resolve, reject) => {
+      const c = http2.connect(base);
+      c.on("error", reject);
+      const r = c.request({ ":method": "POST", ":path": "/upload" });
+      let b = "";
+      r.on("data", (d: Buffer) => (b += d.toString()));
+      r.on("end", () => {
+        c.close();
+        resolve(b);
+      });
+      r.on("error", reject);
+      // Two DATA frames, no content-length: the proxy cannot know the length up front.
+      r.write("hello, ");
+      r.end("x".repeat(100_000));
+    });
+    expect(text).toBe(`te=chunked cl=undefined len=${7 + 100_000} body=hello, xxxxx`);
+  });
+
   it("translates HTTP/1.1 downstream to an h2c upstream when the cluster asks for HTTP/2", async () => {
     const port = await h2Server((req, res) => res.end(`authority=${req.headers[":authority"]} v=${req.httpVersion}`));
     const { base } = await startProxy(prefixRoutes([{ prefix: "/", cluster: "h2" }]), [staticClusterJson("h2", [port], H2_OPTIONS)]);
