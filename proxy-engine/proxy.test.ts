@@ -201,6 +201,23 @@ describe("proxy request path", () => {
     expect((await get(`${base}/`)).status).toBe(200);
   });
 
+  it("a rejected config that changed a cluster's limits leaves the running version's upstream connections warm", async () => {
+    const a = await upstream("a");
+    const { base, proxy } = await proxyFor([{ prefix: "/", cluster: "a" }], { a: [a.port] });
+    for (let i = 0; i < 3; i++) expect((await get(`${base}/`)).status).toBe(200);
+    // New limits for "a" (its pools are rebuilt while compiling), then a route to a cluster that does not exist.
+    const limited = staticClusterJson("a", [a.port], { circuit_breakers: { thresholds: [{ max_connections: 7 }] } });
+    const bad = resourcesFromBootstrap(singleListenerBootstrap({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "missing" } }] }, [limited]));
+    await expect(proxy.applyResources(bad, "v2")).rejects.toThrow(/unknown cluster "missing"/);
+    for (let i = 0; i < 3; i++) expect((await get(`${base}/`)).status).toBe(200);
+    expect(a.connections).toBe(1);
+    // Once a config with the new limits goes live, the old pool is drained and the new one is used.
+    const good = resourcesFromBootstrap(singleListenerBootstrap({ name: "ingress", routes: [{ match: { prefix: "/" }, route: { cluster: "a" } }] }, [limited]));
+    await proxy.applyResources(good, "v3");
+    for (let i = 0; i < 3; i++) expect((await get(`${base}/`)).status).toBe(200);
+    expect(a.connections).toBe(2);
+  });
+
   it("keeps the last good config when a swap is invalid, and swaps atomically when valid", async () => {
     const a = await upstream("a");
     const b = await upstream("b");

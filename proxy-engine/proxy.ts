@@ -166,7 +166,7 @@ export function createProxy(opts: ProxyOptions): Proxy {
         if (!fresh.has(name)) running.delete(name);
         void r.listener.stop(5000);
       }
-      pools.retain(next.clusters.keys());
+      pools.retain(next.clusters.keys(), [...next.clusters.values()].map((c) => c.http1));
       const live = livePolicies(next);
       policy.retain(new Set(live.flatMap((p) => p.rules.map((r) => r.name))), new Set(live.flatMap((p) => p.quotas.map((q) => q.name))), new Set(live.flatMap((p) => p.quotas.map((q) => q.buckets))));
       logger.log("config", "info", `applied config ${version}: ${next.listeners.length} listeners, ${next.clusters.size} clusters`);

@@ -15,8 +15,11 @@ export interface PoolRegistry {
   /** The cluster's pools; new ones (and the old ones drained) when its limits changed. */
   http1For(cluster: string, limits: Http1PoolLimits, stats: Http1PoolStats): Http1Pools;
   h2For(cluster: string): H2Sessions;
-  /** Closes pools of clusters that are no longer configured. */
-  retain(clusters: Iterable<string>): void;
+  /**
+   * After a config version went live: drains the pools of clusters it no longer has, and pools that a newer
+   * compile replaced (new limits) unless that version still uses them.
+   */
+  retain(clusters: Iterable<string>, inUse: Iterable<Http1Pools>): void;
   closeAll(): void;
 }
 
@@ -42,12 +45,15 @@ function createHttp1Pools(limits: Http1PoolLimits, stats: Http1PoolStats): Http1
 export function createPoolRegistry(): PoolRegistry {
   const h1 = new Map<string, { key: string; pools: Http1Pools }>();
   const h2 = new Map<string, H2Sessions>();
+  // Replaced while compiling a config version that may yet be rejected: the running version may still
+  // use these, so they are drained only once a version that does not is live (retain).
+  const superseded = new Set<Http1Pools>();
   return {
     http1For(cluster, limits, stats) {
       let e = h1.get(cluster);
       const key = `${limits.connectTimeoutMs}/${limits.maxConnections}/${limits.idleTimeoutMs}/${limits.maxRequestsPerConnection}`;
       if (!e || e.key !== key) {
-        e?.pools.closeAll();
+        if (e) superseded.add(e.pools);
         e = { key, pools: createHttp1Pools(limits, stats) };
         h1.set(cluster, e);
       }
@@ -61,8 +67,14 @@ export function createPoolRegistry(): PoolRegistry {
       }
       return s;
     },
-    retain(clusters) {
+    retain(clusters, inUse) {
       const keep = new Set(clusters);
+      const using = new Set(inUse);
+      for (const p of superseded) {
+        if (using.has(p)) continue;
+        p.closeAll();
+        superseded.delete(p);
+      }
       for (const [name, e] of h1) {
         if (!keep.has(name)) {
           e.pools.closeAll();
@@ -77,6 +89,8 @@ export function createPoolRegistry(): PoolRegistry {
       }
     },
     closeAll() {
+      for (const p of superseded) p.closeAll(true);
+      superseded.clear();
       for (const e of h1.values()) e.pools.closeAll(true);
       h1.clear();
       for (const s of h2.values()) s.closeAll();
