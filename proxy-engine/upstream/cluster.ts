@@ -59,6 +59,18 @@ export interface ClusterStats {
   upstream_rq_active: Gauge;
   /** Requests of this cluster currently being retried. */
   upstream_rq_retry_active: Gauge;
+  /** The HTTP/1.1 pools' connections (http1-pool.ts). */
+  upstream_cx_total: Counter;
+  upstream_cx_http1_total: Counter;
+  upstream_cx_active: Gauge;
+  upstream_cx_connect_timeout: Counter;
+  upstream_cx_idle_timeout: Counter;
+  upstream_cx_protocol_error: Counter;
+  upstream_cx_destroy_local: Counter;
+  upstream_cx_destroy_remote: Counter;
+  upstream_cx_max_requests: Counter;
+  upstream_rq_pending_total: Counter;
+  upstream_rq_pending_active: Gauge;
 }
 
 /** Envoy's default-priority circuit breaker thresholds (defaults 1024 each). */
@@ -144,6 +156,17 @@ export function clusterStats(store: StatsStore, cluster: string): ClusterStats {
     upstream_rq_pending_overflow: c("upstream_rq_pending_overflow"),
     upstream_rq_active: store.gauge(`cluster.${cluster}.upstream_rq_active`),
     upstream_rq_retry_active: store.gauge(`cluster.${cluster}.upstream_rq_retry_active`),
+    upstream_cx_total: c("upstream_cx_total"),
+    upstream_cx_http1_total: c("upstream_cx_http1_total"),
+    upstream_cx_active: store.gauge(`cluster.${cluster}.upstream_cx_active`),
+    upstream_cx_connect_timeout: c("upstream_cx_connect_timeout"),
+    upstream_cx_idle_timeout: c("upstream_cx_idle_timeout"),
+    upstream_cx_protocol_error: c("upstream_cx_protocol_error"),
+    upstream_cx_destroy_local: c("upstream_cx_destroy_local"),
+    upstream_cx_destroy_remote: c("upstream_cx_destroy_remote"),
+    upstream_cx_max_requests: c("upstream_cx_max_requests"),
+    upstream_rq_pending_total: c("upstream_rq_pending_total"),
+    upstream_rq_pending_active: store.gauge(`cluster.${cluster}.upstream_rq_pending_active`),
   };
 }
 

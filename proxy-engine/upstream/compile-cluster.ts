@@ -25,7 +25,6 @@ import { buildHostSetLb } from "./host-set-lb";
 import { startDnsResolution } from "./dns-resolver";
 import { compileHealthChecks, healthCheckStats, startHealthChecker } from "../health/active-health-check";
 import { clusterStats, hostPort, type CompiledCluster, type Endpoint, type LbPolicyName, type RetryLimit } from "./cluster";
-import { http1PoolStats } from "./http1-pool";
 import type { PoolRegistry } from "./pool-registry";
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -135,23 +134,23 @@ function createLb(c: Cluster, policy: LbPolicyName, endpoints: Endpoint[], path:
 
 const HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
+const optionsPath = (path: string) => `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`;
+
 /** The cluster's HttpProtocolOptions extension, if it has one (unknown types are reported). */
 function httpProtocolOptions(c: Cluster, path: string, issues: ConfigIssue[]): HttpProtocolOptions | undefined {
   const any = c.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS];
   if (!any) return undefined;
   const o = anyUnpack(any, typeRegistry) as HttpProtocolOptions | undefined;
-  if (!o) issues.push({ path: `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`, message: `unknown type ${any.typeUrl}` });
+  if (!o) issues.push({ path: optionsPath(path), message: `unknown type ${any.typeUrl}` });
   return o;
 }
 
 function upstreamProtocol(c: Cluster, o: HttpProtocolOptions | undefined, path: string, issues: ConfigIssue[]): "http1" | "http2" {
-  if (c.typedExtensionProtocolOptions[HTTP_PROTOCOL_OPTIONS]) {
-    const u = o?.upstreamProtocolOptions;
-    if (u?.case === "explicitHttpConfig") return u.value.protocolConfig.case === "http2ProtocolOptions" ? "http2" : "http1";
-    if (u?.case) issues.push({ path: `${path}.typed_extension_protocol_options["${HTTP_PROTOCOL_OPTIONS}"]`, message: `${u.case} is not supported; use explicit_http_config` });
-    return "http1";
-  }
-  return c.http2ProtocolOptions ? "http2" : "http1";
+  if (!o) return c.http2ProtocolOptions ? "http2" : "http1";
+  const u = o.upstreamProtocolOptions;
+  if (u.case === "explicitHttpConfig") return u.value.protocolConfig.case === "http2ProtocolOptions" ? "http2" : "http1";
+  if (u.case) issues.push({ path: optionsPath(path), message: `${u.case} is not supported; use explicit_http_config` });
+  return "http1";
 }
 
 /** Idle upstream connections close after this long when the cluster does not say (Envoy's default is 1 h). */
@@ -267,7 +266,7 @@ export function compileCluster(c: Cluster, path: string, deps: ClusterDeps): Com
       checker?.dispose();
       dns?.dispose();
     },
-    http1: deps.pools.http1For(c.name, { connectTimeoutMs, maxConnections: circuitBreakers.maxConnections, ...connectionLimits(c, protocolOptions) }, http1PoolStats(deps.stats, c.name)),
+    http1: deps.pools.http1For(c.name, { connectTimeoutMs, maxConnections: circuitBreakers.maxConnections, ...connectionLimits(c, protocolOptions) }, stats),
     protocol,
     h2: deps.pools.h2For(c.name),
     connectTimeoutMs,

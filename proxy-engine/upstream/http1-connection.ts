@@ -199,9 +199,8 @@ export class Http1Connection {
     this.sent = true;
     this.requests++;
     this.requestDone = ex.body === null;
-    this.pairs = [];
-    this.inBody = false;
-    this.interim = false;
+    // pairs, inBody and interim are already clear: a connection runs an exchange only once the last one's
+    // response completed (messageComplete), or fresh.
     this.socket.write(ex.head, "latin1");
     if (ex.body) this.sendBody(ex.body, ex.chunked);
   }

@@ -9,7 +9,8 @@ import { cleanupAfterEach } from "../test-util/cleanup";
 import { deadPort } from "../test-util/upstream";
 import type { Http1Connection, Http1Exchange } from "./http1-connection";
 import { createStatsStore, type StatsStore } from "../stats/stats-store";
-import { createHttp1Pool, http1PoolStats, type Http1Pool } from "./http1-pool";
+import { clusterStats } from "./cluster";
+import { createHttp1Pool, type Http1Pool } from "./http1-pool";
 import { requestHead } from "./upstream-request";
 
 const cleanup = cleanupAfterEach();
@@ -102,7 +103,7 @@ function pool(port: number, maxConnections = 8, connectTimeoutMs = 1000, limits:
   store = createStatsStore();
   hostStats.cx_total = 0;
   hostStats.cx_active = 0;
-  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, maxRequestsPerConnection: 0, ...limits, stats: http1PoolStats(store, "c") });
+  const p = createHttp1Pool("127.0.0.1", port, { connectTimeoutMs, maxConnections, idleTimeoutMs: 60_000, maxRequestsPerConnection: 0, ...limits, stats: clusterStats(store, "c") });
   cleanup(() => p.close(true));
   return p;
 }

@@ -3,40 +3,24 @@
 // when every connection is busy, and connections idle for longer than the idle timeout closed. Closing a pool
 // (its cluster went away or changed its limits) lets the requests it has finish.
 
-import type { Counter, Gauge, StatsStore } from "../stats/stats-store";
+import type { ClusterStats } from "./cluster";
 import { Http1Connection, type ConnectionOwner, type Http1Exchange } from "./http1-connection";
 
-/** Envoy's upstream connection stats for a cluster (`cluster.<name>.upstream_cx_*`), shared by its endpoints' pools. */
-export interface Http1PoolStats {
-  upstream_cx_total: Counter;
-  upstream_cx_http1_total: Counter;
-  upstream_cx_active: Gauge;
-  upstream_cx_connect_timeout: Counter;
-  upstream_cx_idle_timeout: Counter;
-  upstream_cx_protocol_error: Counter;
-  upstream_cx_destroy_local: Counter;
-  upstream_cx_destroy_remote: Counter;
-  upstream_cx_max_requests: Counter;
-  upstream_rq_pending_total: Counter;
-  upstream_rq_pending_active: Gauge;
-}
-
-export function http1PoolStats(store: StatsStore, cluster: string): Http1PoolStats {
-  const c = (stat: string) => store.counter(`cluster.${cluster}.${stat}`);
-  return {
-    upstream_cx_total: c("upstream_cx_total"),
-    upstream_cx_http1_total: c("upstream_cx_http1_total"),
-    upstream_cx_active: store.gauge(`cluster.${cluster}.upstream_cx_active`),
-    upstream_cx_connect_timeout: c("upstream_cx_connect_timeout"),
-    upstream_cx_idle_timeout: c("upstream_cx_idle_timeout"),
-    upstream_cx_protocol_error: c("upstream_cx_protocol_error"),
-    upstream_cx_destroy_local: c("upstream_cx_destroy_local"),
-    upstream_cx_destroy_remote: c("upstream_cx_destroy_remote"),
-    upstream_cx_max_requests: c("upstream_cx_max_requests"),
-    upstream_rq_pending_total: c("upstream_rq_pending_total"),
-    upstream_rq_pending_active: store.gauge(`cluster.${cluster}.upstream_rq_pending_active`),
-  };
-}
+/** The cluster stats (`cluster.<name>.upstream_cx_*`) the pools keep, shared by the cluster's endpoints' pools. */
+export type Http1PoolStats = Pick<
+  ClusterStats,
+  | "upstream_cx_total"
+  | "upstream_cx_http1_total"
+  | "upstream_cx_active"
+  | "upstream_cx_connect_timeout"
+  | "upstream_cx_idle_timeout"
+  | "upstream_cx_protocol_error"
+  | "upstream_cx_destroy_local"
+  | "upstream_cx_destroy_remote"
+  | "upstream_cx_max_requests"
+  | "upstream_rq_pending_total"
+  | "upstream_rq_pending_active"
+>;
 
 /** Why connections close, as the stats count them: the peer's doing, or ours. */
 const REMOTE_CLOSE = new Set(["UPSTREAM_CLOSED", "ECONNRESET", "EPIPE"]);
