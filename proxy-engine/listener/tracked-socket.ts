@@ -7,6 +7,6 @@ import type { TapConnection } from "../tap/stream-tap";
 export interface TrackedSocket extends Socket {
   meshConnectionId?: number;
   meshStreamCount?: number;
-  /** Set by the tap filter on the connection's first tapped request. */
+  /** Set by the tap filter on the connection's first tapped request (undefined until then, from the start). */
   meshTap?: TapConnection;
 }

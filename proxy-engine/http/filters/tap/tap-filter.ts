@@ -1,8 +1,9 @@
-// Tap as a stream filter (Envoy's tap filter, Linkerd's tap semantics): BeforeRoute decides whether any
-// active tap wants the request (or may, once routed) and starts watching its body; AfterChooseHost emits
-// RequestInit with the routing decision; OnResponse emits ResponseInit and the end of the stream emits
-// ResponseEnd. The connection manager puts this filter in front of a stream's chain only while a tap is
-// active, so idle tap costs one branch per request.
+// Tap as a stream filter (Envoy's tap filter, Linkerd's tap semantics): select() runs where BeforeRoute
+// would, ahead of the chain, and decides whether any active tap wants the request (or may, once routed) and
+// starts watching its body; AfterChooseHost emits RequestInit with the routing decision; OnResponse emits
+// ResponseInit and the end of the stream emits ResponseEnd. The connection manager calls select() only
+// while a tap is active (so idle tap costs one branch per request), and puts the filter in front of the
+// chain only of the streams it selected (so a tap that matches little costs the others no filter phases).
 
 import { ProxyDirection } from "../../../../proto/gen/meshdash/tap/v1/tap_pb";
 import { TrafficDirection } from "../../../../proto/gen/envoy/config/core/v3/base_pb";
@@ -18,6 +19,7 @@ import type { TrackedSocket } from "../../../listener/tracked-socket";
 import { requestHasBody, responseFinished, type DownstreamRequest, type DownstreamResponse } from "../../downstream";
 import type { ActiveStream } from "../../active-stream";
 import type { StreamFilter } from "../stream-filter";
+import type { MatchInput } from "../../../router/request-matcher";
 
 /** HTTP/2 CANCEL, reported as the reset code when the downstream goes away mid-stream. */
 const RESET_CANCEL = 8;
@@ -47,7 +49,12 @@ export function listenerDirection(config: CompiledConfig, name: string, fallback
   return fallback;
 }
 
-export function createTapFilter(opts: TapFilterOptions): StreamFilter {
+export interface TapFilter extends StreamFilter {
+  /** BeforeRoute's work, run before the chain: true (and s.tap set) when some active tap wants the stream. */
+  select(s: ActiveStream, input: MatchInput): boolean;
+}
+
+export function createTapFilter(opts: TapFilterOptions): TapFilter {
   const identity = parseProxyId(opts.proxyId);
   // Per config version (or cluster, or route): computed on the first tapped request, then looked up.
   const perConfig = new WeakMap<CompiledConfig, { direction: ProxyDirection; self: Readonly<Record<string, string>> }>();
@@ -113,7 +120,7 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
 
   return {
     name: "meshdash.filters.http.tap",
-    beforeRoute({ s, input }) {
+    select(s, input) {
       const sock = s.req.socket as TrackedSocket;
       const { direction, self } = configInfo(s.config);
       const conn = (sock.meshTap ??= {
@@ -136,7 +143,7 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
         routeLabels: undefined,
       };
       const sel = selectTaps(opts.taps.active, info, direction);
-      if (!sel) return "continue";
+      if (!sel) return false;
       const tap = startStreamTap(sel, {
         proxyId: opts.proxyId,
         listener: opts.listenerName,
@@ -154,7 +161,7 @@ export function createTapFilter(opts: TapFilterOptions): StreamFilter {
       // Synchronous with the request event, so no body chunk has been pushed yet.
       if (requestHasBody(s.req)) observeRequestBody(s.req, tap);
       if (tap.bodyBytes > 0) observeLocalReplyBody(s.res, tap);
-      return "continue";
+      return true;
     },
     afterChooseHost({ s }) {
       ensureRequestInit(s);
