@@ -91,6 +91,25 @@ describe("event queue", () => {
     expect(await batches(q)).toEqual([["aaa", "bb"], ["cccc"], ["dddddd"], ["e"]]);
   });
 
+  it("lets go of taken items when every batch leaves some behind (steady load over a byte cap)", async () => {
+    // Each turn queues 3 items and the consumer takes 2 (the byte cap), so the queue is never empty when it
+    // takes: taken items must still be released, or memory grows with every event ever streamed.
+    const q = createEventQueue<string>(10_000, { bytes: { maxBytes: 1 << 20, sizeOf: () => 1, maxBatchBytes: 2 } });
+    const it = q[Symbol.asyncIterator]();
+    let taken = 0;
+    let mostHeld = 0;
+    for (let turn = 0; turn < 2_000; turn++) {
+      for (let i = 0; i < 3; i++) q.push("x");
+      const r = await it.next();
+      taken += r.done ? 0 : r.value.length;
+      mostHeld = Math.max(mostHeld, q.held);
+    }
+    expect(taken).toBe(4_000);
+    expect(q.size).toBe(2_000);
+    // At most the queued items, and as many again taken but not yet released.
+    expect(mostHeld).toBeLessThanOrEqual(2 * q.size + 3);
+  });
+
   it("lingers: a waiting consumer gets what arrives within lingerMs as one batch, and a whole batch at once", async () => {
     vi.useFakeTimers();
     try {

@@ -15,6 +15,8 @@ export interface EventQueue<T> extends AsyncIterable<T[]> {
   close(): void;
   readonly dropped: number;
   readonly size: number;
+  /** Items the queue still references: those queued, and taken ones not yet let go (at most as many again). */
+  readonly held: number;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -83,6 +85,13 @@ export function createEventQueue<T>(capacity: number, opts: QueueOptions<T> = {}
       if (head === items.length) {
         items = [];
         sizes = [];
+        head = 0;
+      } else if (head * 2 >= items.length) {
+        // Items taken are dropped from the array once they are half of it (amortized O(1) per item).
+        // Without this, a consumer that always leaves some behind (a byte-capped batch under steady
+        // load) never saw the array reset, and every event ever taken stayed referenced.
+        items = items.slice(head);
+        if (bytes) sizes = sizes.slice(head);
         head = 0;
       }
     }
@@ -179,6 +188,9 @@ export function createEventQueue<T>(capacity: number, opts: QueueOptions<T> = {}
     },
     get size() {
       return items.length - head;
+    },
+    get held() {
+      return items.length;
     },
     [Symbol.asyncIterator]() {
       return iterator;
