@@ -4,7 +4,7 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { TapDetail } from "./tap-detail";
 import { downloadText, exportFilename, toHar, toJsonExport } from "./tap-export";
 import { TapForm } from "./tap-form";
@@ -55,9 +55,9 @@ export function TapView() {
   const [selected, setSelected] = useState<string | undefined>();
   const errors = validateQuery(draft);
   const tap = useTap();
-  // The chart mounts in a deferred (interruptible) render after the first rows: mounting recharts in the
-  // same render as the first rows of a firehose made one long task of both.
-  const showChart = useDeferredValue(tap.rows.length > 0);
+  // The chart mounts with the tap, before any rows arrive (an empty minute until they do): mounting recharts
+  // when the first rows of a firehose arrived made one long task (over 100 ms) of the chart and the table.
+  const showChart = tap.status.kind !== "idle" || tap.rows.length > 0;
 
   // Opening the page (or a shared link) starts the tap it describes; so does a link to another tap while
   // the page is open (the URL changes without this page writing it).
