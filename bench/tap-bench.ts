@@ -3,11 +3,15 @@
 // subscriber process (bench/tap-subscriber-process.ts) opens and closes taps over gRPC. The load never
 // stops while the tap state changes window by window: no tap (after taps came and went), no tap again (an
 // A/A control, which shows this machine's noise), a tap matching nothing, a tap matching everything at the
-// default max_rps (100/s), and the same with no rps limit. Each round runs every state once, in a rotated
-// order; a state's cost is the median over rounds of its rps relative to the same round's no-tap window.
+// default max_rps (100/s), the same with no rps limit, and that tap again kept inside the proxy process (its
+// events counted there, not streamed: the proxy's own share of the cost). Each round runs every state once, in a
+// shuffled order (seeded, so runs repeat it): a state's window must not always follow the same other state, as
+// an unlimited tap's aftermath (GC, the subscriber draining) can reach into the next window. A state's cost is
+// the median over rounds of its rps relative to the same round's no-tap window.
 // Adjacent windows share the machine's slow drifts, which swing separate runs by ±30% here.
-// Env: BENCH_ROUNDS (default 20), BENCH_WINDOW_MS (default 500), BENCH_CONNECTIONS (default 32), BENCH_VERBOSE=1
-// (print every window).
+// Env: BENCH_ROUNDS (default 20), BENCH_WINDOW_MS (default 500), BENCH_CONNECTIONS (default 32), BENCH_ROWS
+// (row keys to run, comma-separated: none-again, nomatch, all, all-unlimited, direct), BENCH_VERBOSE=1 (print
+// every window).
 
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -21,21 +25,27 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 20));
 const WINDOW_MS = Math.max(100, Number(process.env.BENCH_WINDOW_MS ?? 500));
 
+/** "direct": the proxy process's own unlimited tap, whose events are counted there (the proxy's share). */
+type Mode = TapMode | "direct";
+
 interface Row {
   key: string;
-  mode: TapMode;
+  mode: Mode;
   label: string;
   /** Most rps it may cost, in percent, or undefined when the issue sets no target. */
   target?: number;
 }
 
-const ROWS: Row[] = [
+const ALL_ROWS: Row[] = [
   { key: "none", mode: "none", label: "no tap (after taps came and went)" },
   { key: "none-again", mode: "none", label: "no tap again (A/A control)", target: 1 },
   { key: "nomatch", mode: "nomatch", label: "a tap matching nothing", target: 1 },
   { key: "all", mode: "all", label: "a tap matching all, max_rps 100" },
   { key: "all-unlimited", mode: "all-unlimited", label: "a tap matching all, no rps limit", target: 15 },
+  { key: "direct", mode: "direct", label: "same, events kept in the proxy" },
 ];
+/** BENCH_ROWS=key,key picks rows (the no-tap baseline always runs). */
+const ROWS = process.env.BENCH_ROWS ? ALL_ROWS.filter((r) => r.key === "none" || process.env.BENCH_ROWS!.split(",").includes(r.key)) : ALL_ROWS;
 
 interface Window {
   rps: number;
@@ -100,8 +110,14 @@ async function settle(control: number, taps: number): Promise<void> {
   throw new Error(`the proxy never showed ${taps} active tap(s)`);
 }
 
-async function measureWindow(control: number, sub: Subscriber, mode: TapMode): Promise<Window> {
-  if (mode !== "none") await sub.command(`start ${mode}`, "registered");
+/** The proxy process's in-process tap: on, or off (answers the events it counted so far). */
+async function directTap(control: number, on: boolean): Promise<number> {
+  return Number(await (await fetch(`http://127.0.0.1:${control}/direct-tap`, { method: on ? "POST" : "DELETE" })).text());
+}
+
+async function measureWindow(control: number, sub: Subscriber, mode: Mode): Promise<Window> {
+  const counted = mode === "direct" ? await directTap(control, true) : 0;
+  if (mode !== "none" && mode !== "direct") await sub.command(`start ${mode}`, "registered");
   await settle(control, mode === "none" ? 0 : 1);
   const a = await snapshot(control);
   await sleep(WINDOW_MS);
@@ -109,11 +125,29 @@ async function measureWindow(control: number, sub: Subscriber, mode: TapMode): P
   let events = 0;
   let messages = 0;
   let dropped = 0;
-  if (mode !== "none") {
+  if (mode === "direct") events = (await directTap(control, false)) - counted;
+  else if (mode !== "none") {
     [events, messages, dropped] = (await sub.command("stop", "stopped")).split(" ").slice(1).map(Number) as [number, number, number];
   }
   const n = b.requests - a.requests;
   return { rps: (n * 1000) / (b.t - a.t), cpuUs: (b.cpuUs - a.cpuUs) / Math.max(1, n), events, messages, seconds: (b.t - a.t) / 1000, dropped };
+}
+
+/** `rows` in an order fixed by `seed` (Fisher-Yates over a mulberry32 stream). */
+function shuffled<T>(rows: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const out = [...rows];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 const signed = (v: number) => `${v >= 0 ? "+" : ""}${num(v, 1)}%`;
@@ -134,8 +168,8 @@ async function main(): Promise<void> {
     await sub.ready;
     await sleep(1500); // JIT and connection pools under load before anything is measured
     for (let round = -1; round < ROUNDS; round++) {
-      // Round -1 warms every path up and is not recorded; the others rotate the order.
-      const order = ROWS.map((_, i) => ROWS[(i + Math.max(0, round)) % ROWS.length]!);
+      // Round -1 warms every path up and is not recorded; each round has its own order.
+      const order = shuffled(ROWS, round + 2);
       for (const row of order) {
         const w = await measureWindow(control, sub, row.mode);
         if (round >= 0) results.get(row.key)!.push(w);
@@ -163,10 +197,11 @@ async function main(): Promise<void> {
     const met = row.target === undefined ? undefined : -dRps <= row.target;
     if (met === false) failed = true;
     console.log(
-      `${row.label.padEnd(36)} ${num(median(ws.map((w) => w.rps))).padStart(8)} ${num(median(ws.map((w) => w.cpuUs)), 1).padStart(9)} ${(row.key === "none" ? "—" : signed(dRps)).padStart(8)} ${(row.key === "none" ? "—" : signed(dCpu)).padStart(7)} ${num(events).padStart(9)} ${(row.mode === "none" ? "—" : num(batch, 1)).padStart(6)} ${String(dropped).padStart(8)}  ${row.target === undefined ? "—" : `≤ ${row.target}% drop: ${met ? "ok" : "MISSED"}`}`,
+      `${row.label.padEnd(36)} ${num(median(ws.map((w) => w.rps))).padStart(8)} ${num(median(ws.map((w) => w.cpuUs)), 1).padStart(9)} ${(row.key === "none" ? "—" : signed(dRps)).padStart(8)} ${(row.key === "none" ? "—" : signed(dCpu)).padStart(7)} ${num(events).padStart(9)} ${(row.mode === "none" || row.mode === "direct" ? "—" : num(batch, 1)).padStart(6)} ${String(dropped).padStart(8)}  ${row.target === undefined ? "—" : `≤ ${row.target}% drop: ${met ? "ok" : "MISSED"}`}`,
     );
   }
   console.log(`\nΔ columns are medians of per-round ratios to that round's no-tap window. "batch" is events per ObserveResponse message.`);
+  console.log(`The last row is the proxy's own share of the unlimited tap (matching, per-stream state, encoding each event); the rest of that row's cost is streaming the events: TapService, gRPC over HTTP/2, loopback TCP.`);
   if (failed) console.log("a target was missed (see the A/A control row for this run's noise floor)");
 }
 
