@@ -129,7 +129,7 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
       return sendLocalReply(s, 400, "bad request: Transfer-Encoding is not allowed in HTTP/1.0", { connection: "close" });
     }
     // The only cost of tap while nothing taps: this one branch.
-    if (taps.active.length !== 0 && !XX && tapFilter.select(s, input)) s.filters = withTap(s.filters);
+    if (taps.active.length !== 0 && tapFilter.select(s, input)) s.filters = withTap(s.filters);
     const { filters } = s;
     if (filters.length === 0) {
       matchRoute(s, hcm, input);
@@ -181,7 +181,6 @@ export function createConnectionManager(opts: ConnectionManagerOptions) {
 }
 
 const NO_FILTERS: readonly StreamFilter[] = [];
-const XX = !!process.env.XX;
 const NO_LOGGERS: readonly AccessLogger[] = [];
 
 function writeAccessLogs(loggers: readonly AccessLogger[], s: ActiveStream, now: number): void {
