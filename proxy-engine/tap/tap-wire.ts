@@ -310,14 +310,11 @@ export function encodeEnvelope(e: EnvelopeFields): Uint8Array {
   }
 }
 
-/** Copies the envelope in: a loop, as TypedArray#set between a Uint8Array and a Buffer takes a slow path. */
+/** Copies the envelope in. */
 function envelope(bytes: Uint8Array): void {
-  const n = bytes.length;
-  ensure(n);
-  const b = buf;
-  let p = pos;
-  for (let i = 0; i < n; i++) b[p++] = bytes[i]!;
-  pos = p;
+  ensure(bytes.length);
+  buf.set(bytes, pos);
+  pos += bytes.length;
 }
 
 export function encodeRequestInit(
