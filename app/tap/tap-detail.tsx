@@ -92,7 +92,7 @@ function BodyView({ title, body, bytes, mode }: { title: string; body: CapturedB
     <div className="detail-block tap2-body-block" data-testid="tap-body">
       <h4>
         {title} <span className="muted">{body.contentType || "unknown type"}</span>
-        {body.truncated && (
+        {body.truncated && body.data.length > 0 && (
           <span className="tap2-mark tap2-mark-warn" title="the body was longer than the capture limit">
             truncated: {formatBytes(body.data.length)} of {formatBytes(body.totalBytes)}
           </span>
@@ -104,7 +104,13 @@ function BodyView({ title, body, bytes, mode }: { title: string; body: CapturedB
         )}
         {!textual && mode === "text" && <span className="tap2-mark">binary: shown as hex</span>}
       </h4>
-      {body.data.length === 0 ? <p className="muted">empty</p> : <pre className="tap2-pre">{showHex ? hexDump(body.data) : bodyText(body.data)}</pre>}
+      {body.data.length === 0 ? (
+        <p className="muted" data-testid="tap-body-withheld">
+          {body.redacted ? `withheld: ${formatBytes(body.totalBytes)} compressed (Content-Encoding), where secrets cannot be found to redact` : "empty"}
+        </p>
+      ) : (
+        <pre className="tap2-pre">{showHex ? hexDump(body.data) : bodyText(body.data)}</pre>
+      )}
     </div>
   );
 }

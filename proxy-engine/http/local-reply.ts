@@ -5,6 +5,7 @@ import type { OutgoingHttpHeaders } from "node:http";
 import type { ActiveStream } from "./active-stream";
 import { recordResponseStatus } from "./hcm-stats";
 import { resetResponse, responseDestroyed } from "./downstream";
+import { runResponseHeaders } from "./filters/stream-filter";
 
 export function sendLocalReply(s: ActiveStream, status: number, body: string | Buffer | undefined, headers?: OutgoingHttpHeaders): void {
   const { req, res } = s;
@@ -17,7 +18,7 @@ export function sendLocalReply(s: ActiveStream, status: number, body: string | B
   req.resume();
   const payload = body === undefined ? undefined : typeof body === "string" ? Buffer.from(`${body}\n`) : body;
   const out: OutgoingHttpHeaders = { ...(payload ? { "content-type": "text/plain; charset=utf-8" } : {}), ...headers, "content-length": payload?.length ?? 0 };
-  for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
+  runResponseHeaders(s, status, out);
   s.status = status;
   s.responseHeaders = out;
   res.writeHead(status, out);

@@ -14,7 +14,7 @@ import { downstreamResponseHeaders, upstreamRequestHeaders } from "../http/heade
 import { sendLocalReply } from "../http/local-reply";
 import { pickUntried, requestAllowed, retryAllowed, type CompiledCluster, type Endpoint } from "../upstream/cluster";
 import { startAttempt, type AttemptFailure, type AttemptHandlers } from "../upstream/upstream-request";
-import { runPhase } from "../http/filters/stream-filter";
+import { runPhase, runResponseHeaders } from "../http/filters/stream-filter";
 import type { ClusterTarget, CompiledRoute, ForwardAction, RetryPolicy } from "./route-table";
 
 export function pickCluster(target: ClusterTarget, headers: IncomingHttpHeaders): string | undefined {
@@ -215,7 +215,7 @@ class Forwarding implements BodySink {
     recordResponseStatus(s.stats, status);
     const out: OutgoingHttpHeaders = downstreamResponseHeaders(upRes.headers, performance.now() - s.startedAt);
     for (const m of this.route.responseHeaders) applyHeaderMutation(out, m, this.ctx!);
-    for (const f of s.filters) f.onResponseHeaders?.(s, status, out);
+    runResponseHeaders(s, status, out);
     s.status = status;
     s.responseHeaders = out;
     res.writeHead(status, out);

@@ -28,12 +28,26 @@ export class BodyCapture {
     this.captured += part.length;
   }
 
-  /** The captured bytes, redacted; undefined when capture is off. */
-  body(contentType: string): BodyFields | undefined {
+  /**
+   * The captured bytes, redacted; undefined when capture is off. A body with a Content-Encoding (gzip, br,
+   * ...) is withheld: its secrets cannot be found in compressed bytes, and a prefix of them inflates. It is
+   * sent with no data and `redacted` set, its sizes kept.
+   */
+  body(contentType: string, contentEncoding = ""): BodyFields | undefined {
     if (this.limit === 0) return undefined;
+    const truncated = this.total > this.captured;
+    if (this.captured > 0 && isEncoded(contentEncoding)) return { data: EMPTY, truncated, totalBytes: this.total, redacted: true, contentType };
     const { data, redacted } = redactBody(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.captured));
-    return { data, truncated: this.total > this.captured, totalBytes: this.total, redacted, contentType };
+    return { data, truncated, totalBytes: this.total, redacted, contentType };
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** A Content-Encoding other than identity (any list of codings, e.g. "gzip" or "deflate, br"). */
+function isEncoded(contentEncoding: string): boolean {
+  const v = contentEncoding.trim().toLowerCase();
+  return v !== "" && v !== "identity";
 }
 
 export function createBodyCapture(limit: number): BodyCapture {

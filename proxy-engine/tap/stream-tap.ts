@@ -1,8 +1,8 @@
 // Per-request tap: decides which active taps want a request, then emits Linkerd's three events
 // (RequestInit, ResponseInit, ResponseEnd) with the routing decision attached. Taps whose match depends on
 // labels are decided once the request is routed; taps with an outcome filter get the stream's events at
-// its end, all three or none. Each event is encoded (tap-wire.ts) once, when first needed, and its bytes
-// are shared by every tap.
+// its end, all three or none. Each event is encoded (tap-wire.ts) when it is sent, once for every live tap
+// (and once more at the end for held ones), and never kept.
 
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { ProxyDirection, Scheme } from "../../proto/gen/meshdash/tap/v1/tap_pb";
@@ -148,9 +148,6 @@ class TappedStream implements StreamTap {
   private requestBytes = 0;
   private requestBody: BodyCapture | undefined;
   private responseBody: BodyCapture | undefined;
-  private reqInitEvent: TapEventBytes | undefined;
-  private respInitEvent: TapEventBytes | undefined;
-  private respEndEvent: TapEventBytes | undefined;
 
   constructor(
     private live: ActiveTap[],
@@ -210,7 +207,12 @@ class TappedStream implements StreamTap {
     this.done = true;
     this.end = e;
     this.endAt = performance.now();
-    if (this.live.length) this.send(this.responseEndEvent());
+    // Events are encoded when sent, not kept: a view keeps its whole slab (tap-wire.ts) alive, and a long
+    // stream would hold one for its life. Held taps get theirs encoded now, once for all of them.
+    let endEvent: TapEventBytes | undefined;
+    if (this.live.length) this.send((endEvent = this.responseEndEvent()));
+    let reqInitEvent: TapEventBytes | undefined;
+    let respInitEvent: TapEventBytes | undefined;
     for (const tap of this.held) {
       const passes = tap.outcome!({
         status: this.status,
@@ -220,9 +222,9 @@ class TappedStream implements StreamTap {
         reset: e.resetErrorCode !== undefined,
       });
       if (!passes || !tap.commit()) continue;
-      tap.emit(this.requestInitEvent());
-      if (this.tResponse) tap.emit(this.responseInitEvent());
-      tap.emit(this.responseEndEvent());
+      tap.emit((reqInitEvent ??= this.requestInitEvent()));
+      if (this.tResponse) tap.emit((respInitEvent ??= this.responseInitEvent()));
+      tap.emit((endEvent ??= this.responseEndEvent()));
     }
     for (const tap of this.live) tap.release();
     for (const tap of this.held) tap.release();
@@ -244,7 +246,7 @@ class TappedStream implements StreamTap {
 
   private requestInitEvent(): TapEventBytes {
     const { info, connectionId, streamIndex } = this.start;
-    return (this.reqInitEvent ??= encodeRequestInit(
+    return encodeRequestInit(
       this.envelope!.bytes,
       connectionId,
       streamIndex,
@@ -253,23 +255,22 @@ class TappedStream implements StreamTap {
       info.authority,
       info.path,
       this.headersOf(this.start.requestHeaders),
-    ));
+    );
   }
 
   private responseInitEvent(): TapEventBytes {
     const { connectionId, streamIndex } = this.start;
-    return (this.respInitEvent ??= encodeResponseInit(this.envelope!.bytes, connectionId, streamIndex, this.tResponse - this.t0, this.status, this.headersOf(this.responseHeaders)));
+    return encodeResponseInit(this.envelope!.bytes, connectionId, streamIndex, this.tResponse - this.t0, this.status, this.headersOf(this.responseHeaders));
   }
 
   private responseEndEvent(): TapEventBytes {
-    if (this.respEndEvent) return this.respEndEvent;
     const e = this.end!;
     const { fields, bytes } = this.envelope!;
     // A retry may have answered from another endpoint than the one RequestInit named.
     const env = e.endpoint && e.endpoint !== fields.endpoint ? encodeEnvelope({ ...fields, endpoint: e.endpoint }) : bytes;
     const rq = this.requestBody;
     const rs = this.responseBody;
-    return (this.respEndEvent = encodeResponseEnd(env, this.start.connectionId, this.start.streamIndex, {
+    return encodeResponseEnd(env, this.start.connectionId, this.start.streamIndex, {
       sinceRequestInitMs: this.endAt - this.t0,
       sinceResponseInitMs: this.tResponse ? this.endAt - this.tResponse : 0,
       responseBytes: e.responseBytes,
@@ -279,9 +280,9 @@ class TappedStream implements StreamTap {
       responseFlags: e.responseFlags,
       retryAttempts: e.retryAttempts,
       requestBytes: rq ? rq.total : this.requestBytes,
-      requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.start.requestHeaders)) : undefined,
-      responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(contentTypeOf(this.responseHeaders)) : undefined,
-    }));
+      requestBody: this.wantsBodies ? (rq ?? new BodyCapture(this.bodyBytes)).body(headerValue(this.start.requestHeaders, "content-type"), headerValue(this.start.requestHeaders, "content-encoding")) : undefined,
+      responseBody: this.wantsBodies ? (rs ?? new BodyCapture(this.bodyBytes)).body(headerValue(this.responseHeaders, "content-type"), headerValue(this.responseHeaders, "content-encoding")) : undefined,
+    });
   }
 }
 
@@ -326,8 +327,8 @@ function envelopeOf(start: StreamTapStart, r: Routed): { fields: EnvelopeFields;
   return (conn.envelope = { fields, bytes: new Uint8Array(encodeEnvelope(fields)) });
 }
 
-function contentTypeOf(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): string {
-  const v = h?.["content-type"];
+/** A header's (first) value, "" when absent. */
+function headerValue(h: OutgoingHttpHeaders | IncomingHttpHeaders | undefined, name: string): string {
+  const v = h?.[name];
   return v === undefined ? "" : String(Array.isArray(v) ? v[0] : v);
 }
-

@@ -1,7 +1,9 @@
 // Tap through a real proxy on loopback: body capture (redacted, truncated, byte-identical pass-through on
-// HTTP/1.1 and h2c), local-reply bodies, trailers redacted, retry attempts and request bytes.
+// HTTP/1.1 and h2c, compressed bodies withheld), local-reply bodies, trailers redacted, retry attempts and
+// request bytes, hostile grpc-status trailers, HTTP/2 pseudo-headers, and response headers as sent.
 
 import { createHash, randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import http from "node:http";
 import http2 from "node:http2";
 import { describe, expect, it } from "vitest";
@@ -9,6 +11,7 @@ import { cleanupAfterEach } from "../test-util/cleanup";
 import { startUpstream } from "../test-util/upstream";
 import { REDACTED } from "./redact";
 import { byCase, collectTap, responseEndOf, send, startTapProxy } from "./tap-fixture";
+import type { TapEvent } from "../../proto/gen/meshdash/tap/v1/tap_pb";
 
 const cleanup = cleanupAfterEach();
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -98,6 +101,22 @@ describe("tap body capture", () => {
     expect(end.requestBytes).toBe(50_000n);
   });
 
+  it("withholds a compressed body (its secrets cannot be redacted), while the client gets it unchanged", async () => {
+    const gz = gzipSync(Buffer.from(`{"password":"hunter2","data":"${"y".repeat(2000)}"}`));
+    const up = await echoUpstream((_b, _req, res) => {
+      res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+      res.end(gz);
+    });
+    const { proxy, url } = await proxyTo(up.port);
+    const t = collectTap([proxy], { limit: 1, bodyBytes: 1024 });
+    const got = await send(`${url()}/gz`);
+    await t.completed;
+    expect(sha(got.body)).toBe(sha(gz));
+    const body = responseEndOf(byCase(t.events, "responseEnd")[0]).responseBody!;
+    expect(body.data.length).toBe(0);
+    expect(body).toMatchObject({ redacted: true, totalBytes: BigInt(gz.length), contentType: "application/json" });
+  });
+
   it("captures the body of a local reply", async () => {
     const { proxy, url } = await startTapProxy({ listeners: [{ routes: [{ match: { prefix: "/only" }, route: { cluster: "up" } }] }], clusters: { up: [1] } });
     cleanup(() => proxy.stop(100));
@@ -143,5 +162,75 @@ describe("tap response details", () => {
     expect(responseEndOf(end).retryAttempts).toBe(2);
     expect(end.routeContext?.endpoint).toBe(`127.0.0.1:${up.port}`);
     expect(end.routeContext?.route).toBe("all");
+  });
+
+  it("leaves out a grpc-status trailer that is no uint32, and the events still decode", async () => {
+    const up = await echoUpstream((_b, _req, res) => {
+      res.writeHead(200, { "content-type": "application/grpc", trailer: "grpc-status" });
+      res.write("x");
+      res.addTrailers({ "grpc-status": "-1" });
+      res.end();
+    });
+    const { proxy, url } = await proxyTo(up.port);
+    // collectTap decodes every event: a corrupt varint would throw there.
+    const t = collectTap([proxy], { limit: 1, extractHeaders: true });
+    await send(`${url()}/bad-status`, { headers: { te: "trailers" } });
+    await t.completed;
+    const end = responseEndOf(byCase(t.events, "responseEnd")[0]);
+    expect(end.eos.case).toBeUndefined();
+    expect(end.trailers!.headers).toContainEqual(expect.objectContaining({ name: "grpc-status", value: "-1" }));
+  });
+
+  it("leaves HTTP/2 pseudo-headers, and with them the query string, out of extracted request headers", async () => {
+    const up = await echoUpstream((_b, _req, res) => res.end("ok"));
+    const { proxy, url } = await proxyTo(up.port);
+    const t = collectTap([proxy], { limit: 1, extractHeaders: true });
+    const session = http2.connect(url());
+    cleanup(() => void session.close());
+    await new Promise<void>((resolve, reject) => {
+      const s = session.request({ ":method": "GET", ":path": "/h2?access_token=query-secret", "x-trace": "t1" });
+      s.resume();
+      s.on("end", resolve);
+      s.on("error", reject);
+    });
+    await t.completed;
+    const init = byCase(t.events, "requestInit")[0]!.event.value as Extract<TapEvent["event"], { case: "requestInit" }>["value"];
+    expect(init.path).toBe("/h2");
+    const names = init.headers!.headers.map((h) => h.name);
+    expect(names).toContain("x-trace");
+    expect(names.filter((n) => n.startsWith(":"))).toEqual([]);
+    expect(JSON.stringify(init.headers)).not.toContain("query-secret");
+  });
+
+  it("shows the response headers as the client got them, after every other filter changed them", async () => {
+    const up = await echoUpstream((_b, _req, res) => {
+      res.writeHead(200, { "x-internal": "upstream-only" });
+      res.end("ok");
+    });
+    const T = "type.googleapis.com/envoy.extensions.filters.http.";
+    const { proxy, url } = await startTapProxy({
+      listeners: [
+        {
+          routes: [{ match: { prefix: "/" }, route: { cluster: "up" } }],
+          httpFilters: [
+            {
+              name: "envoy.filters.http.header_mutation",
+              typed_config: { "@type": `${T}header_mutation.v3.HeaderMutation`, mutations: { response_mutations: [{ remove: "x-internal" }, { append: { header: { key: "x-proxied-by", value: "meshdash" } } }] } },
+            },
+          ],
+        },
+      ],
+      clusters: { up: [up.port] },
+    });
+    cleanup(() => proxy.stop(100));
+    const t = collectTap([proxy], { limit: 1, extractHeaders: true });
+    const got = await send(`${url()}/`);
+    await t.completed;
+    expect(got.headers["x-internal"]).toBeUndefined();
+    expect(got.headers["x-proxied-by"]).toBe("meshdash");
+    const init = byCase(t.events, "responseInit")[0]!.event.value as Extract<TapEvent["event"], { case: "responseInit" }>["value"];
+    const names = init.headers!.headers.map((h) => h.name);
+    expect(names).toContain("x-proxied-by");
+    expect(names).not.toContain("x-internal");
   });
 });

@@ -61,16 +61,23 @@ export interface ResponseEndFields {
 }
 
 // Events are written into a shared slab and handed out as views of it, as Node's Buffer pool does. Bytes
-// once handed out are never overwritten; a full slab is dropped (its views keep it alive while they live).
-const SLAB_BYTES = 256 * 1024;
+// once handed out are never overwritten; a full slab is dropped (its views keep it alive while they live,
+// so whoever keeps events for long keeps copies: see TapService's queue). 64 KiB: a few hundred events.
+const SLAB_BYTES = 64 * 1024;
 let buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let pos = 0;
 
 /** Thrown when the slab is full mid-event, which is then written again into a new slab (no stack to capture). */
 const SLAB_FULL = Object.freeze({ reason: "tap-wire slab full" });
 
+/** What the write that found the slab full asked room for. */
+let wanted = 0;
+
 function ensure(n: number): void {
-  if (pos + n > buf.length) throw SLAB_FULL;
+  if (pos + n > buf.length) {
+    wanted = n;
+    throw SLAB_FULL;
+  }
 }
 
 /** What was written since `begin`, as a plain Uint8Array view of the slab (cheaper to make than Buffer#subarray's). */
@@ -79,12 +86,13 @@ function view(begin: number): Uint8Array {
 }
 
 /**
- * After SLAB_FULL mid-event: a new slab with room for twice what failed to fit (a huge event, with bodies,
- * fits on the next try), and the event is written again from its start. Anything else is rethrown.
+ * After SLAB_FULL mid-event: a new slab with room for twice what was written of the event plus what the
+ * failing write wanted (a body capture, a long header: a huge event fits within a try or two, whatever the
+ * slab size), and the event is written again from its start. Anything else is rethrown.
  */
 function nextSlab(err: unknown, begin: number): void {
   if (err !== SLAB_FULL) throw err;
-  buf = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (pos - begin) * 2 + 1024));
+  buf = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, (pos - begin + wanted) * 2 + 1024));
   pos = 0;
 }
 
@@ -243,12 +251,16 @@ function streamIdField(base: number, stream: number): void {
   close(at);
 }
 
-/** A Headers message from Node's headers, one Header per value, secrets redacted. */
+/**
+ * A Headers message from Node's headers, one Header per value, secrets redacted. HTTP/2 pseudo-headers are
+ * left out, as Linkerd's tap does: RequestInit carries method, scheme, authority and path itself, and
+ * `:path` would add the query string (tokens, sometimes), which RequestInit.path leaves out as Linkerd's does.
+ */
 function headersField(tag: number, h: AnyHeaders): void {
   const at = open2(tag);
   for (const name in h) {
     const v = h[name];
-    if (v === undefined) continue;
+    if (v === undefined || name.charCodeAt(0) === 58) continue;
     const secret = isSecretHeader(name);
     if (Array.isArray(v)) {
       for (const value of v) header(name, secret ? REDACTED : value);

@@ -171,4 +171,23 @@ describe("event queue", () => {
     q.push(1);
     expect(await drain(q)).toEqual([]);
   });
+
+  it("lets go of everything queued at once when abandoned, and ends iteration", async () => {
+    const q = createEventQueue<number>(10);
+    const it = q[Symbol.asyncIterator]();
+    for (let i = 0; i < 5; i++) q.push(i);
+    q.abandon();
+    expect([q.size, q.held]).toEqual([0, 0]);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    q.push(6);
+    expect(q.size).toBe(0);
+  });
+
+  it("answers a consumer waiting for items when abandoned", async () => {
+    const q = createEventQueue<number>(10);
+    const pending = q[Symbol.asyncIterator]().next();
+    q.abandon();
+    expect(await pending).toEqual({ value: undefined, done: true });
+  });
 });
+

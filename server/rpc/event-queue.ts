@@ -13,6 +13,8 @@ export interface EventQueue<T> extends AsyncIterable<T[]> {
   pushAlways(item: T): void;
   /** Ends iteration once the queued items are drained. */
   close(): void;
+  /** The consumer is gone: lets go of every queued item at once and ends iteration; later pushes are ignored. */
+  abandon(): void;
   readonly dropped: number;
   readonly size: number;
   /** Items the queue still references: those queued, and taken ones not yet let go (at most as many again). */
@@ -182,6 +184,14 @@ export function createEventQueue<T>(capacity: number, opts: QueueOptions<T> = {}
     close() {
       closed = true;
       signal();
+    },
+    abandon() {
+      closed = true;
+      items = [];
+      sizes = [];
+      head = 0;
+      queuedBytes = 0;
+      void iterator.return!();
     },
     get dropped() {
       return dropped;

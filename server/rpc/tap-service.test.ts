@@ -9,7 +9,7 @@ import { MatchSchema, ObserveRequestSchema, ProxyDirection, TapEventSchema, TapS
 import { MeshService, ProxyRole, SyncState } from "../../proto/gen/meshdash/mesh/v1/mesh_pb";
 import { REDACTED, redactHeaders, type Proxy } from "../../proxy-engine";
 import { startTestServer, type TestServer } from "../test-util/test-server";
-import { createTapService, tapEventBytes } from "./tap-service";
+import { createTapService, queueable, QUEUE_VIEWS, tapEventBytes } from "./tap-service";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -339,6 +339,33 @@ describe("TapService memory bound", () => {
     if (last.event.case !== "drops") throw new Error(`last event is ${last.event.case}`);
     expect(last.event.value.queueDropped).toBeGreaterThan(0n);
     expect(tapEventBytes(toBinary(TapEventSchema, events.find((e) => e.event.case === "responseEnd") ?? events[0]!))).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe("TapService resources", () => {
+  it("leaves every proxy as soon as its limit is used up, before the subscriber has read the events", async () => {
+    const proxy: Proxy = gateway();
+    const svc = createTapService({ proxies: () => [proxy], stopping: new AbortController().signal });
+    const prefix = `/details/done-${Date.now()}`;
+    const stream = eventsOf(svc.observe!(create(ObserveRequestSchema, { limit: 1, match: pathPrefix(prefix) }), { signal: new AbortController().signal } as HandlerContext) as AsyncIterable<ObserveResponse>);
+    const first = stream.next();
+    await until(() => proxy.taps.active.length === 1);
+    await ingress(`${prefix}/0`)();
+    // Nothing read past the first event: the tap is gone from the proxy anyway.
+    expect((await first).value).toBeDefined();
+    await until(() => proxy.taps.active.length === 0);
+    const rest: TapEvent[] = [];
+    for await (const e of { [Symbol.asyncIterator]: () => stream }) rest.push(e);
+    expect(rest.map((e) => e.event.case)).toEqual(["responseInit", "responseEnd"]);
+  });
+
+  it("queues copies of events once a subscriber is behind, so queued events keep no slab of the proxy's alive", () => {
+    const slab = new Uint8Array(64 * 1024).fill(7);
+    const view = slab.subarray(100, 300);
+    expect(queueable(view, 0)).toBe(view);
+    const copy = queueable(view, QUEUE_VIEWS);
+    expect(copy.buffer.byteLength).toBe(200);
+    expect(copy).toEqual(view);
   });
 });
 

@@ -18,6 +18,18 @@ export const DEFAULT_TAP_MAX_RPS = 100;
 export const MAX_TAP_MAX_RPS = 100_000;
 /** Events buffered per subscriber before new ones are dropped (a slow browser never grows memory). */
 const QUEUE_CAPACITY = 10_000;
+/**
+ * Past this many queued events (the subscriber is behind), an event is queued as a copy: the proxy hands
+ * out views of shared slabs (proxy-engine/tap/tap-wire.ts), and each view queued keeps its whole slab
+ * alive, which the byte bound does not see. A subscriber's queue so keeps at most this many slabs (16 MiB
+ * of 64 KiB slabs, in the worst case of every view on a different one).
+ */
+export const QUEUE_VIEWS = 256;
+
+/** What a subscriber's queue keeps of an event: the proxy's view while fewer than QUEUE_VIEWS are queued, else a copy. */
+export function queueable(e: TapEventBytes, queued: number): TapEventBytes {
+  return queued < QUEUE_VIEWS ? e : e.slice();
+}
 /** And their size: bodies (up to 64 KiB each) and headers (up to 16 KiB) make events of very different sizes. */
 export const QUEUE_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -96,8 +108,13 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       };
       const ticker = setInterval(() => reportDrops(false), deps.dropsIntervalMs ?? DROPS_INTERVAL_MS);
       ticker.unref();
+      let unregister: (() => void)[] = [];
+      // The limit is used up or the server is stopping: no more requests are claimed (the tap leaves every
+      // proxy at once, so none spends time matching it), and what is queued still reaches the subscriber.
       const finish = () => {
         clearInterval(ticker);
+        tap.close();
+        for (const u of unregister) u();
         reportDrops(true);
         queue.close();
       };
@@ -109,16 +126,17 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
         maxRps: req.maxRps || DEFAULT_TAP_MAX_RPS,
         bodyBytes: req.bodyBytes,
         extractHeaders: req.extract?.extract.case === "http",
-        emit: (e) => queue.push(e),
+        emit: (e) => queue.push(queueable(e, queue.size)),
         onComplete: finish,
       });
-      const unregister = targets.map((p) => p.taps.register(tap));
+      unregister = targets.map((p) => p.taps.register(tap));
       // A subscriber that leaves frees its tap at once: the generator may be parked at a `yield` whose write
       // to the dead connection never completes, so its `finally` cannot be what unregisters the tap.
       const leave = () => {
+        clearInterval(ticker);
         tap.close();
         for (const u of unregister) u();
-        queue.close();
+        queue.abandon();
       };
       ctx.signal.addEventListener("abort", leave);
       deps.stopping.addEventListener("abort", finish);

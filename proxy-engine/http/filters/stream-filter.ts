@@ -23,7 +23,10 @@ export interface StreamFilter {
   beforeRoute?(ctx: FilterContext): FilterStatus;
   afterRoute?(ctx: FilterContext): FilterStatus;
   afterChooseHost?(ctx: FilterContext): FilterStatus;
-  /** Mutates the response headers before they are sent (proxied and local replies alike). */
+  /**
+   * Mutates the response headers before they are sent (proxied and local replies alike). Runs in reverse
+   * chain order, as Envoy's encoder filters do: the first filter sees the headers last, as they are sent.
+   */
   onResponseHeaders?(s: ActiveStream, status: number, headers: OutgoingHttpHeaders): void;
   /** The stream is over (finished or reset); flags and byte counts are final. */
   onStreamEnd?(s: ActiveStream): void;
@@ -51,4 +54,10 @@ export function runPhase(filters: readonly StreamFilter[], phase: Phase, ctx: Fi
     }
   }
   done();
+}
+
+/** Every filter's OnResponse phase, last filter first (Envoy's encoder order). */
+export function runResponseHeaders(s: ActiveStream, status: number, headers: OutgoingHttpHeaders): void {
+  const { filters } = s;
+  for (let i = filters.length - 1; i >= 0; i--) filters[i]!.onResponseHeaders?.(s, status, headers);
 }

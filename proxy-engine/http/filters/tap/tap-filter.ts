@@ -193,7 +193,8 @@ function grpcStatusOf(s: ActiveStream): number | undefined {
   const v = s.trailers?.["grpc-status"] ?? s.responseHeaders?.["grpc-status"];
   if (v === undefined) return undefined;
   const n = Number(v);
-  return Number.isInteger(n) ? n : undefined;
+  // ResponseEnd.grpc_status_code is a uint32: an upstream's "-1" or "1e30" is no status (and would not encode).
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff ? n : undefined;
 }
 
 /**
