@@ -1,9 +1,10 @@
 // The ADS server's push path and lifecycle over real loopback sockets: make-before-break push order,
-// convergence time, a throwing generator, disconnects, status events, stop(), and hostile input.
+// convergence time, a throwing generator, disconnects, keepalive, status events, stop(), and hostile input.
 
 import { create, toBinary } from "@bufbuild/protobuf";
 import { once } from "node:events";
 import http2 from "node:http2";
+import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { DiscoveryRequestSchema, type DiscoveryResponse } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
 import { createAdsServer, type AdsServer, type AdsServerOptions } from "./ads-server";
@@ -196,6 +197,22 @@ describe("ADS server lifecycle", () => {
     expect(logs.some((l) => l.includes("not written within 200ms"))).toBe(true);
     await eventually(() => srv.status().every((p) => p.node.id !== "stuck"), "stuck proxy removed");
     expect(srv.metrics().connected).toBe(1);
+  });
+
+  it("closes a connection whose peer never answers keepalive PINGs, and keeps one that answers", async () => {
+    const { addr, srv } = await start(fakeGenerator({ cluster: [cluster("c1")] }), { keepalive: { intervalMs: 50, timeoutMs: 100 } });
+    const good = connect(addr);
+    await subscribeAndAck(good, "cluster", [], "good");
+    // A peer that completed the HTTP/2 handshake and then went silent (its host vanished, say).
+    const colon = addr.lastIndexOf(":");
+    const silent = net.connect(Number(addr.slice(colon + 1)), addr.slice(0, colon));
+    silent.on("error", () => {});
+    silent.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+    silent.resume();
+    await once(silent, "close");
+    expect(logs.some((l) => l.includes("did not answer a keepalive PING within 100ms"))).toBe(true);
+    // The good stream was PINGed as often (it connected first) and answered every time.
+    expect(srv.status().map((p) => p.node.id)).toEqual(["good"]);
   });
 
   it("stop() also ends a stream whose client stopped reading", async () => {

@@ -10,7 +10,7 @@ import { AggregatedDiscoveryService } from "../../proto/gen/envoy/service/discov
 import { bearerMatches } from "../../proxy-engine";
 import { createDeltaConnection } from "./delta-stream";
 import { isPlainGrpc } from "./grpc-stream";
-import { cancelStream, createH2cServer, type H2cServer } from "./h2c-server";
+import { cancelStream, createH2cServer, type H2cServer, type Keepalive } from "./h2c-server";
 import type { XdsContext, XdsLog } from "./proxy-connection";
 import { createPushQueue } from "./push-queue";
 import { createSotwConnection } from "./sotw-stream";
@@ -35,6 +35,8 @@ export interface AdsServerOptions {
   readMaxBytes?: number;
   /** A proxy whose push is not written within this is disconnected (PILOT_XDS_SEND_TIMEOUT); default 30 s, 0 = never. */
   sendTimeoutMs?: number;
+  /** HTTP/2 keepalive PINGs (default every 30 s, 10 s to answer, as Istio's); intervalMs 0 = none. */
+  keepalive?: Keepalive;
   /**
    * SotW pushes skip a type whose bytes equal what the proxy last ACKed (it keeps its version) and send
    * RDS/EDS resources only when they changed. Default false: every push resends everything, as Istio does.
@@ -173,7 +175,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
         const protocol = req.url === ADS_PATHS.sotw ? "sotw" : req.url === ADS_PATHS.delta ? "delta" : undefined;
         if (lean && protocol && isPlainGrpc(req)) streams.serveRaw(req, res, protocol, readMaxBytes);
         else adapter(req, res);
-      }, log);
+      }, log, opts.keepalive);
       return server.listen(opts.port, host);
     },
 

@@ -1,5 +1,6 @@
 // The HTTP/2 cleartext listener under the ADS service: session tracking, gRPC-style stream shutdown
-// after the trailers, and a stop that closes sessions gracefully and cuts the ones that linger.
+// after the trailers, keepalive PINGs that cut a proxy which vanished without closing its connection, and
+// a stop that closes sessions gracefully and cuts the ones that linger.
 
 import { Code, ConnectError } from "@connectrpc/connect";
 import http2 from "node:http2";
@@ -23,7 +24,19 @@ const responses = new WeakMap<http2.Http2ServerRequest, http2.Http2ServerRespons
  */
 const RECEIVE_WINDOW_BYTES = 4 << 20;
 
-export function createH2cServer(handler: Handler, log: XdsLog): H2cServer {
+/**
+ * Keepalive, as Istio's discovery server sets gRPC's (Time 30 s, Timeout 10 s): each session is PINGed
+ * every `intervalMs`, and one that has not answered within `timeoutMs` is destroyed. Without it, a proxy
+ * whose host vanished stays "connected" (and SYNCED) until TCP gives up, which takes many minutes.
+ */
+export interface Keepalive {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_KEEPALIVE: Keepalive = { intervalMs: 30_000, timeoutMs: 10_000 };
+
+export function createH2cServer(handler: Handler, log: XdsLog, keepalive: Keepalive = DEFAULT_KEEPALIVE): H2cServer {
   const sessions = new Set<http2.ServerHttp2Session>();
   const server = http2.createServer({ settings: { initialWindowSize: RECEIVE_WINDOW_BYTES } }, (req, res) => {
     // After the response and its trailers are out, end a request side the client left open with
@@ -42,7 +55,11 @@ export function createH2cServer(handler: Handler, log: XdsLog): H2cServer {
   server.on("session", (session) => {
     sessions.add(session);
     if (!session.destroyed) session.setLocalWindowSize(RECEIVE_WINDOW_BYTES);
-    session.on("close", () => sessions.delete(session));
+    const pinger = keepalive.intervalMs > 0 ? keepPinging(session, keepalive, log) : undefined;
+    session.on("close", () => {
+      sessions.delete(session);
+      clearInterval(pinger);
+    });
     session.on("error", (e) => log("debug", `HTTP/2 session error: ${e.message}`));
   });
   server.on("sessionError", (e) => log("debug", `HTTP/2 session error: ${e.message}`));
@@ -71,6 +88,31 @@ export function createH2cServer(handler: Handler, log: XdsLog): H2cServer {
       clearTimeout(cut);
     },
   };
+}
+
+/** PINGs `session` every intervalMs (one PING outstanding at most) and destroys it when an answer is late. */
+function keepPinging(session: http2.ServerHttp2Session, { intervalMs, timeoutMs }: Keepalive, log: XdsLog): NodeJS.Timeout {
+  let waiting = false;
+  const timer = setInterval(() => {
+    if (waiting || session.closed || session.destroyed) return;
+    waiting = true;
+    const late = setTimeout(() => {
+      log("warn", `HTTP/2 session from ${session.socket?.remoteAddress ?? "?"}:${session.socket?.remotePort ?? "?"} did not answer a keepalive PING within ${timeoutMs}ms; closing it`);
+      session.destroy();
+    }, timeoutMs);
+    late.unref();
+    const sent = session.ping(() => {
+      // Answered, or cancelled because the session closed.
+      clearTimeout(late);
+      waiting = false;
+    });
+    if (!sent) {
+      clearTimeout(late);
+      waiting = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }
 
 /** Cancels one HTTP/2 stream (RST_STREAM CANCEL) whose client stopped reading. */
