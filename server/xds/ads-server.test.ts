@@ -215,6 +215,22 @@ describe("ADS server lifecycle", () => {
     expect(srv.status().map((p) => p.node.id)).toEqual(["good"]);
   });
 
+  it("does not let a proxy that stopped reading hold up the next pushes to the others", async () => {
+    // A send timeout far longer than the test: the stuck proxy stays connected with its push unwritten.
+    const { addr, srv } = await start(fakeGenerator({ cluster: [cluster("x".repeat(300_000))] }), { sendTimeoutMs: 600_000, pushWaitMs: 50 });
+    openStuckStream(addr);
+    const good = connect(addr);
+    await subscribeAndAck(good, "cluster", [], "good");
+    await eventually(() => srv.status().some((p) => p.node.id === "stuck"), "stuck proxy connected");
+    const versions: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await srv.push({ types: new Set<XdsType>(["cluster"]), changedAt: Date.now(), reason: `change ${i}` });
+      versions.push((await good.next()).versionInfo);
+    }
+    expect(new Set(versions).size).toBe(3);
+    expect(srv.status().map((p) => p.node.id)).toEqual(["good", "stuck"]);
+  });
+
   it("stop() also ends a stream whose client stopped reading", async () => {
     const { addr, srv } = await start(fakeGenerator({ cluster: [cluster("x".repeat(300_000))] }));
     openStuckStream(addr);

@@ -38,6 +38,11 @@ export interface AdsServerOptions {
   /** HTTP/2 keepalive PINGs (default every 30 s, 10 s to answer, as Istio's); intervalMs 0 = none. */
   keepalive?: Keepalive;
   /**
+   * How long push() waits for proxies still being written to; default 1 s. A slow proxy then finishes in
+   * the background and later pushes to it merge into one, so it never holds up the others' next push.
+   */
+  pushWaitMs?: number;
+  /**
    * SotW pushes skip a type whose bytes equal what the proxy last ACKed (it keeps its version) and send
    * RDS/EDS resources only when they changed. Default false: every push resends everything, as Istio does.
    */
@@ -58,7 +63,11 @@ export interface AdsServer {
   start(): Promise<string>;
   /** Ends every stream, closes every HTTP/2 session and the listener. */
   stop(): Promise<void>;
-  /** Resolves when every affected proxy's responses were written. */
+  /**
+   * Resolves when every affected proxy's responses were written, or after pushWaitMs for the slow ones.
+   * A proxy still being written to when the next push comes gets that push (merged with any later ones)
+   * once its current one is written: at most one push in flight and one waiting per proxy.
+   */
   push(req: PushRequest): Promise<void>;
   status(): ProxyStatus[];
   /** Called (coalesced) on connect, disconnect, send, ACK and NACK. Returns an unsubscribe function. */
@@ -97,6 +106,9 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
   let nonceSeq = 0;
   const listeners = new Set<(s: ProxyStatus[]) => void>();
   const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000;
+  const pushWaitMs = opts.pushWaitMs ?? 1000;
+  /** Proxies being pushed to, with the push that waits for them (types merged, the earliest change kept). */
+  const inFlight = new Map<Connection, { types: Set<XdsType>; changedAt: number } | undefined>();
   let notifyTimer: NodeJS.Immediate | undefined;
   let server: H2cServer | undefined;
   let stopping = false;
@@ -137,6 +149,30 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
 
   const streams = createStreamHost(ctx, { metrics, log, stopping: () => stopping });
   const connections = streams.connections;
+
+  /**
+   * Pushes `types` to one proxy, or, while an earlier push to it is still being written, merges them into
+   * the one push that follows it. Resolves when this push was written (or merged).
+   */
+  const pushTo = (c: Connection, types: readonly XdsType[], changedAt: number, reason: string): Promise<void> => {
+    if (inFlight.has(c)) {
+      const next = inFlight.get(c);
+      if (next) {
+        for (const t of types) next.types.add(t);
+        next.changedAt = Math.min(next.changedAt, changedAt);
+      } else inFlight.set(c, { types: new Set(types), changedAt });
+      return Promise.resolve();
+    }
+    inFlight.set(c, undefined);
+    return queue
+      .run(() => (connections.has(c) ? withSendTimeout(c, c.push(types, changedAt)) : Promise.resolve()))
+      .catch((e: unknown) => log("error", `push (${reason}) to stream #${c.id} failed: ${String(e)}`))
+      .finally(() => {
+        const next = inFlight.get(c);
+        inFlight.delete(c);
+        if (next && connections.has(c)) void pushTo(c, XDS_TYPES.filter((t) => next.types.has(t)), next.changedAt, `${reason}, merged`);
+      });
+  };
 
   /** Istio's send timeout: a proxy that does not take its push in time is disconnected, freeing the slot. */
   const withSendTimeout = async (c: Connection, sent: Promise<void>): Promise<void> => {
@@ -194,13 +230,10 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       if (types.length === 0) return;
       for (const t of types) versions.set(t, (versions.get(t) ?? 0) + 1);
       const targets = [...connections].filter((c) => c.subscribed(types).length > 0);
-      await Promise.all(
-        targets.map((c) =>
-          queue
-            .run(() => (connections.has(c) ? withSendTimeout(c, c.push(types, req.changedAt)) : Promise.resolve()))
-            .catch((e: unknown) => log("error", `push (${req.reason}) to stream #${c.id} failed: ${String(e)}`)),
-        ),
-      );
+      const written = Promise.all(targets.map((c) => pushTo(c, types, req.changedAt, req.reason)));
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([written, new Promise<void>((r) => (waited = setTimeout(r, pushWaitMs)))]);
+      clearTimeout(waited);
     },
 
     status,
