@@ -97,6 +97,29 @@ describe("Delta ADS stream", () => {
     expect(r.removedResources).toEqual(["c9"]);
   });
 
+  it("sends a rejected response's changes and removals again with the next push", async () => {
+    const gen = fakeGenerator({ cluster: [cluster("c1"), cluster("c2")] });
+    const { s, srv } = await start(gen);
+    s.send({ node: node("d5"), typeUrl: TYPE_URL.cluster });
+    const first = await s.next();
+    s.send(ack(first));
+    await eventually(() => srv.status()[0]?.types[0]?.state === "SYNCED", "SYNCED");
+
+    // c1 changes and c2 goes; the client rejects that response, so it still holds c1 (old) and c2.
+    gen.resources.cluster = [cluster("c1", 2)];
+    await push(srv, "cluster");
+    const rejected = await s.next();
+    expect([names(rejected), rejected.removedResources]).toEqual([["c1"], ["c2"]]);
+    s.send({ ...ack(rejected), errorDetail: { code: 3, message: "bad c1" } });
+    await eventually(() => srv.status()[0]?.types[0]?.state === "ERROR", "ERROR");
+
+    // An unrelated change: the next response carries it, and again the rejected change and removal.
+    gen.resources.cluster = [cluster("c1", 2), cluster("c3")];
+    await push(srv, "cluster");
+    const next = await s.next();
+    expect([names(next), next.removedResources]).toEqual([["c1", "c3"], ["c2"]]);
+  });
+
   it("records a NACK as ERROR, ignores stale nonces but keeps their subscription changes", async () => {
     const gen = fakeGenerator({ endpoint: [endpoints("a"), endpoints("b")] });
     const { s, srv } = await start(gen);
@@ -109,7 +132,8 @@ describe("Delta ADS stream", () => {
 
     s.send({ typeUrl: TYPE_URL.endpoint, responseNonce: "stale", resourceNamesSubscribe: ["b"] });
     const two = await s.next();
-    expect(names(two)).toEqual(["b"]);
+    // The client rejected "a", so it does not hold it: "a" comes again with the new subscription.
+    expect(names(two)).toEqual(["a", "b"]);
     expect(srv.status()[0]?.types[0]?.state).toBe("STALE");
     s.send(ack(two));
     await eventually(() => srv.status()[0]?.types[0]?.state === "SYNCED", "SYNCED");

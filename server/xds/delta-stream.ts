@@ -1,6 +1,8 @@
 // One DeltaAggregatedResources (incremental) stream: per-resource versions (a hash of the serialized
 // Any) of what this client holds, so each response carries only changed resources and removals.
-// ACK/NACK by nonce as in SotW, but subscription changes are never dropped, even on a stale nonce.
+// ACK/NACK by nonce as in SotW, but subscription changes are never dropped, even on a stale nonce. A NACK
+// puts back what the rejected response changed in the client's versions, so its resources (and removals)
+// are sent again with the next change.
 
 import { create } from "@bufbuild/protobuf";
 import {
@@ -39,10 +41,18 @@ export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
     }
     const removedResources = [...st.resourceVersions.keys()].filter((n) => !current.has(n));
     if (!always && changed.length === 0 && removedResources.length === 0) return undefined;
-    for (const r of changed) st.resourceVersions.set(r.name, r.version);
-    for (const n of removedResources) st.resourceVersions.delete(n);
+    const before = new Map<string, string | undefined>();
+    for (const r of changed) {
+      before.set(r.name, st.resourceVersions.get(r.name));
+      st.resourceVersions.set(r.name, r.version);
+    }
+    for (const n of removedResources) {
+      before.set(n, st.resourceVersions.get(n));
+      st.resourceVersions.delete(n);
+    }
     const systemVersionInfo = ctx.version(st.type);
     const nonce = ctx.nonce();
+    st.undo = { nonce, before };
     markSent(st, systemVersionInfo, nonce, st.resourceVersions.size, changedAt, Date.now());
     ctx.metrics.pushed(st.type);
     core.changed();
@@ -69,10 +79,12 @@ export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
       if (req.responseNonce !== st.sentNonce) {
         ctx.log("debug", `stale delta ${XDS_SHORT[type]} nonce ${req.responseNonce} from ${core.label()}`);
       } else if (req.errorDetail) {
+        rollBack(st);
         markNacked(st, req.errorDetail.message);
         ctx.metrics.rejected(type);
         ctx.log("warn", `${XDS_SHORT[type]} delta NACK from ${core.label()}: ${req.errorDetail.message}`);
       } else {
+        st.undo = undefined;
         const ms = markAcked(st, st.sentVersion, Date.now());
         if (ms !== undefined) ctx.metrics.converged(ms);
       }
@@ -101,6 +113,17 @@ export function createDeltaConnection(ctx: XdsContext): DeltaConnection {
       else st.resourceVersions.clear();
     }
     core.changed();
+  };
+
+  /** The client rejected the last response: it holds what it held before (names it still subscribes to). */
+  const rollBack = (st: TypeState): void => {
+    const undo = st.undo;
+    st.undo = undefined;
+    if (!undo || undo.nonce !== st.sentNonce) return;
+    for (const [n, v] of undo.before) {
+      if (v === undefined) st.resourceVersions.delete(n);
+      else if (st.wildcard || st.names.has(n)) st.resourceVersions.set(n, v);
+    }
   };
 
   return {

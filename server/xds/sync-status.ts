@@ -26,6 +26,11 @@ export interface TypeState {
   pendingChangedAt: number;
   /** Delta only: resource name → version the client holds (as far as we sent). */
   resourceVersions: Map<string, string>;
+  /**
+   * Delta only: what the last response changed in resourceVersions (name → the version before it,
+   * undefined = not held), put back if the client NACKs it: a rejected response leaves the client as it was.
+   */
+  undo: { nonce: string; before: Map<string, string | undefined> } | undefined;
 }
 
 export function newTypeState(type: XdsType): TypeState {
@@ -45,6 +50,7 @@ export function newTypeState(type: XdsType): TypeState {
     convergenceMs: -1,
     pendingChangedAt: 0,
     resourceVersions: new Map(),
+    undo: undefined,
   };
 }
 
