@@ -5,7 +5,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import { DiscoveryRequestSchema } from "../../proto/gen/envoy/service/discovery/v3/discovery_pb";
-import { parseDiscoveryRequest } from "./request-decode";
+import { keptBlockBytes, MAX_KEPT_BLOCK_BYTES, parseDiscoveryRequest } from "./request-decode";
 import { TYPE_URL } from "./xds-types";
 
 const names = (n: number, p = "outbound|8080||svc") => Array.from({ length: n }, (_, i) => `${p}-${i}.bench.svc.cluster.local`);
@@ -25,6 +25,14 @@ describe("parseDiscoveryRequest", () => {
     const b = parseDiscoveryRequest(request(names(500)));
     expect(b.resourceNames).toBe(a.resourceNames);
     expect(Object.isFrozen(a.resourceNames)).toBe(true);
+  });
+
+  it("decodes a name block over MAX_KEPT_BLOCK_BYTES without keeping it", () => {
+    const before = keptBlockBytes();
+    const huge = request(names(30_000, `x${Date.now()}`));
+    expect(huge.byteLength).toBeGreaterThan(MAX_KEPT_BLOCK_BYTES);
+    expect(parseDiscoveryRequest(huge)).toEqual(fromBinary(DiscoveryRequestSchema, huge));
+    expect(keptBlockBytes()).toBeLessThanOrEqual(before);
   });
 
   it("parses a message split across chunks without joining, equal to fromBinary", () => {

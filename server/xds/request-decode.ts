@@ -13,6 +13,11 @@ const RESOURCE_NAMES_FIELD = 3;
 /** Smaller blocks are cheaper to decode than to look up. */
 const MIN_BLOCK_BYTES = 1024;
 const MAX_ENTRIES = 16;
+/**
+ * Larger blocks are decoded, not kept: a client chooses the names, and 16 kept blocks of the 16 MiB a
+ * request may have would pin 256 MiB. A mesh of a thousand services names about 60 KiB.
+ */
+export const MAX_KEPT_BLOCK_BYTES = 1 << 20;
 /** Encoded blocks (copies) and their decoded lists, most recently used last. */
 const lists: { block: Uint8Array; names: readonly string[] }[] = [];
 
@@ -98,6 +103,11 @@ function layout(s: Span, begin: number, end: number): { block?: [number, number]
   return { block, rest };
 }
 
+/** Bytes of the name blocks kept for reuse (tests). */
+export function keptBlockBytes(): number {
+  return lists.reduce((n, e) => n + e.block.byteLength, 0);
+}
+
 export function parseDiscoveryRequest(message: MessageBytes): DiscoveryRequest {
   const { span, begin, end } = spanOf(message);
   const whole = () => fromBinary(DiscoveryRequestSchema, message instanceof Uint8Array ? message : copy(span, begin, end));
@@ -111,8 +121,10 @@ export function parseDiscoveryRequest(message: MessageBytes): DiscoveryRequest {
     const bytes = copy(span, block[0], block[1]);
     entry = { block: bytes, names: Object.freeze(fromBinary(DiscoveryRequestSchema, bytes).resourceNames) };
   }
-  lists.push(entry);
-  if (lists.length > MAX_ENTRIES) lists.shift();
+  if (entry.block.byteLength <= MAX_KEPT_BLOCK_BYTES) {
+    lists.push(entry);
+    if (lists.length > MAX_ENTRIES) lists.shift();
+  }
   const restLength = fields.rest.reduce((n, [a, b]) => n + b - a, 0);
   const rest = new Uint8Array(restLength);
   let at = 0;

@@ -67,12 +67,36 @@ function keyOfNames(names: readonly string[]): string {
   return key;
 }
 
-function memo<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+/**
+ * Characters of string keys a memo map may hold (about 128 MiB): keys carry client-chosen resource names
+ * (an EDS subscription's list), so a count limit alone would let distinct huge lists exhaust the heap.
+ */
+export const MEMO_KEY_CHARS = 64 << 20;
+/** The characters of string keys each memo map holds. */
+const keyChars = new WeakMap<Map<unknown, unknown>, number>();
+
+export function memo<K, V>(m: Map<K, V>, k: K, make: () => V): V {
   if (m.has(k)) return m.get(k) as V;
   const v = make();
-  if (m.size >= NODE_MEMO_LIMIT) m.clear();
+  const chars = typeof k === "string" ? k.length : 0;
+  let held = (keyChars.get(m) ?? 0) + chars;
+  if (m.size >= NODE_MEMO_LIMIT || held > MEMO_KEY_CHARS) {
+    m.clear();
+    held = chars;
+  }
+  // A key bigger than the whole budget is answered, not kept.
+  if (held > MEMO_KEY_CHARS) {
+    keyChars.set(m, 0);
+    return v;
+  }
+  keyChars.set(m, held);
   m.set(k, v);
   return v;
+}
+
+/** What `memo` holds in `m`: entries and key characters (tests). */
+export function memoHeld(m: Map<unknown, unknown>): { entries: number; keyChars: number } {
+  return { entries: m.size, keyChars: keyChars.get(m) ?? 0 };
 }
 
 export function createGenerator(getContext: () => PushContext): XdsGenerator {
