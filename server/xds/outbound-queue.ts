@@ -11,6 +11,10 @@ export interface Outbound<T> {
   /** Settles every pending send; used when the stream is torn down. */
   dispose(): void;
   readonly closed: boolean;
+  /** Messages queued and not yet taken by the transport. */
+  readonly queued: number;
+  /** Resolves once fewer than `n` messages are queued, or the stream ended. */
+  room(n: number): Promise<void>;
 }
 
 interface Item<T> {
@@ -24,6 +28,15 @@ export function createOutbound<T>(): Outbound<T> {
   let waiter: (() => void) | undefined;
   let closed = false;
   let error: { err: unknown } | undefined;
+  let roomWaiter: { n: number; resolve: () => void } | undefined;
+
+  const checkRoom = () => {
+    const w = roomWaiter;
+    if (w && (items.length < w.n || closed)) {
+      roomWaiter = undefined;
+      w.resolve();
+    }
+  };
 
   const wake = () => {
     const w = waiter;
@@ -34,6 +47,13 @@ export function createOutbound<T>(): Outbound<T> {
   return {
     get closed() {
       return closed;
+    },
+    get queued() {
+      return items.length;
+    },
+    room(n) {
+      if (items.length < n || closed) return Promise.resolve();
+      return new Promise<void>((resolve) => (roomWaiter = { n, resolve }));
     },
     send(msg) {
       if (closed) return Promise.resolve();
@@ -47,6 +67,7 @@ export function createOutbound<T>(): Outbound<T> {
       closed = true;
       if (err !== undefined) error = { err };
       wake();
+      checkRoom();
     },
     async next() {
       inFlight?.resolve();
@@ -54,6 +75,7 @@ export function createOutbound<T>(): Outbound<T> {
       for (;;) {
         if (error) throw error.err;
         const item = items.shift();
+        checkRoom();
         if (item) {
           inFlight = item;
           return {
@@ -74,6 +96,7 @@ export function createOutbound<T>(): Outbound<T> {
       inFlight = undefined;
       for (const i of items.splice(0)) i.resolve();
       wake();
+      checkRoom();
     },
   };
 }

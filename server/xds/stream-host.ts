@@ -25,6 +25,13 @@ export const ADS_PATHS = {
   delta: "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources",
 } as const;
 
+/**
+ * Requests are read only while fewer responses than this wait to be written: a client that keeps asking
+ * (a new subscription, an empty nonce) but does not read would otherwise queue responses without bound.
+ * Its requests then wait in HTTP/2 flow control, on its side.
+ */
+export const MAX_QUEUED_RESPONSES = 8;
+
 export interface StreamHost {
   readonly connections: ReadonlySet<Connection>;
   /** Cuts a connection's stream at the HTTP/2 level (send timeout). */
@@ -63,7 +70,10 @@ export function createStreamHost(ctx: XdsContext, deps: { metrics: XdsMetrics; l
     metrics.connection(1);
     ctx.changed();
     const reader = (async () => {
-      for await (const r of requests) conn.handle(r);
+      for await (const r of requests) {
+        conn.handle(r);
+        if (conn.outbound.queued >= MAX_QUEUED_RESPONSES) await conn.outbound.room(MAX_QUEUED_RESPONSES);
+      }
     })();
     reader.then(
       () => conn.outbound.close(),
