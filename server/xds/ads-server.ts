@@ -170,7 +170,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       .finally(() => {
         const next = inFlight.get(c);
         inFlight.delete(c);
-        if (next && connections.has(c)) void pushTo(c, XDS_TYPES.filter((t) => next.types.has(t)), next.changedAt, `${reason}, merged`);
+        if (next && connections.has(c)) void pushTo(c, XDS_TYPES.filter((t) => next.types.has(t)), next.changedAt, reason.endsWith(" (merged)") ? reason : `${reason} (merged)`);
       });
   };
 
