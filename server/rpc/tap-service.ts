@@ -109,12 +109,15 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       const ticker = setInterval(() => reportDrops(false), deps.dropsIntervalMs ?? DROPS_INTERVAL_MS);
       ticker.unref();
       let unregister: (() => void)[] = [];
-      // The limit is used up or the server is stopping: no more requests are claimed (the tap leaves every
-      // proxy at once, so none spends time matching it), and what is queued still reaches the subscriber.
-      const finish = () => {
+      /** No more requests are claimed, and the tap leaves every proxy at once (none spends time matching it). */
+      const stop = () => {
         clearInterval(ticker);
         tap.close();
         for (const u of unregister) u();
+      };
+      // The limit is used up or the server is stopping: what is queued still reaches the subscriber.
+      const finish = () => {
+        stop();
         reportDrops(true);
         queue.close();
       };
@@ -133,9 +136,7 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
       // A subscriber that leaves frees its tap at once: the generator may be parked at a `yield` whose write
       // to the dead connection never completes, so its `finally` cannot be what unregisters the tap.
       const leave = () => {
-        clearInterval(ticker);
-        tap.close();
-        for (const u of unregister) u();
+        stop();
         queue.abandon();
       };
       ctx.signal.addEventListener("abort", leave);
@@ -149,11 +150,9 @@ export function createTapService(deps: TapServiceDeps): ServiceImpl<typeof TapSe
           yield observeResponse(events, binary);
         }
       } finally {
-        clearInterval(ticker);
         ctx.signal.removeEventListener("abort", leave);
         deps.stopping.removeEventListener("abort", finish);
-        tap.close();
-        for (const u of unregister) u();
+        stop();
       }
     },
   };
