@@ -108,7 +108,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
   const sendTimeoutMs = opts.sendTimeoutMs ?? 30_000;
   const pushWaitMs = opts.pushWaitMs ?? 1000;
   /** Proxies being pushed to, with the push that waits for them (types merged, the earliest change kept). */
-  const inFlight = new Map<Connection, { types: Set<XdsType>; changedAt: number } | undefined>();
+  const inFlight = new Map<Connection, { types: Set<XdsType>; changedAt: number; reason: string } | undefined>();
   let notifyTimer: NodeJS.Immediate | undefined;
   let server: H2cServer | undefined;
   let stopping = false;
@@ -160,7 +160,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       if (next) {
         for (const t of types) next.types.add(t);
         next.changedAt = Math.min(next.changedAt, changedAt);
-      } else inFlight.set(c, { types: new Set(types), changedAt });
+      } else inFlight.set(c, { types: new Set(types), changedAt, reason: `${reason} (merged)` });
       return Promise.resolve();
     }
     inFlight.set(c, undefined);
@@ -170,7 +170,7 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
       .finally(() => {
         const next = inFlight.get(c);
         inFlight.delete(c);
-        if (next && connections.has(c)) void pushTo(c, XDS_TYPES.filter((t) => next.types.has(t)), next.changedAt, reason.endsWith(" (merged)") ? reason : `${reason} (merged)`);
+        if (next && connections.has(c)) void pushTo(c, XDS_TYPES.filter((t) => next.types.has(t)), next.changedAt, next.reason);
       });
   };
 
